@@ -1,0 +1,23 @@
+//! Table `rollouts`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "rollouts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub namespace_key: String,
+    pub flag_key: String,
+    #[sea_orm(column_name = "type")]
+    pub rollout_type: i32,
+    pub description: String,
+    pub rank: i32,
+    pub created_at: DateTime,
+    pub updated_at: DateTime,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,125 @@
+//! Storage over Flipt's relational schema: sea-orm entities, connection setup, and the read
+//! queries both tiers use to turn rows into API messages.
+//!
+//! Writes live in the write tier's service layer, which owns transactions; every function here
+//! takes `&impl ConnectionTrait` so it composes inside those transactions.
+
+pub mod entity;
+pub mod read;
+
+use std::time::Duration;
+
+use chrono::{DateTime as ChronoDateTime, NaiveDateTime, SubsecRound, Utc};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+
+use crate::error::Error;
+
+/// How to open a pool.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+    pub idle_timeout: Option<Duration>,
+    pub max_lifetime: Option<Duration>,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions {
+            max_connections: 20,
+            acquire_timeout: Duration::from_secs(5),
+            idle_timeout: Some(Duration::from_secs(600)),
+            max_lifetime: None,
+        }
+    }
+}
+
+/// Opens a pool to `url` (`sqlite://…`, `postgres://…`, `mysql://…`) and checks it answers.
+/// SQLite gets one connection, as Flipt forces, with foreign keys on.
+pub async fn connect(url: &str, options: &PoolOptions) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    let is_sqlite = url.starts_with("sqlite:");
+    opts.max_connections(if is_sqlite {
+        1
+    } else {
+        options.max_connections
+    })
+    .min_connections(0)
+    .acquire_timeout(options.acquire_timeout)
+    .connect_timeout(options.acquire_timeout)
+    .sqlx_logging(false);
+    if let Some(idle) = options.idle_timeout {
+        opts.idle_timeout(idle);
+    }
+    if let Some(lifetime) = options.max_lifetime {
+        opts.max_lifetime(lifetime);
+    }
+    let db = Database::connect(opts).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA foreign_keys = ON").await?;
+    }
+    db.ping().await?;
+    Ok(db)
+}
+
+/// The current time as stored: UTC, truncated to microseconds so that what a create returns
+/// equals what a later read returns on every database.
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// Converts a stored UTC timestamp to the protobuf form.
+pub fn timestamp(at: NaiveDateTime) -> flipt_proto::google::protobuf::Timestamp {
+    let utc = ChronoDateTime::<Utc>::from_naive_utc_and_offset(at, Utc);
+    flipt_proto::google::protobuf::Timestamp {
+        seconds: utc.timestamp(),
+        nanos: utc.timestamp_subsec_nanos() as i32,
+    }
+}
+
+/// Maps a database error of a write to Flipt's classes: unique violations become the given
+/// "is not unique" message, everything else is internal.
+pub fn unique_violation(err: DbErr, message: impl FnOnce() -> String) -> Error {
+    if is_unique_violation(&err) {
+        Error::invalid(message())
+    } else {
+        Error::internal(err)
+    }
+}
+
+/// Whether a database error is a unique or primary-key violation.
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+/// Whether a database error is a foreign-key violation.
+pub fn is_foreign_key_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_keep_microseconds() {
+        let at = chrono::NaiveDate::from_ymd_opt(2024, 3, 1)
+            .unwrap()
+            .and_hms_micro_opt(10, 15, 30, 123_456)
+            .unwrap();
+        let ts = timestamp(at);
+        assert_eq!(ts.nanos, 123_456_000);
+        assert_eq!(ts.seconds, 1_709_288_130);
+    }
+
+    #[test]
+    fn now_is_truncated_to_microseconds() {
+        assert_eq!(now().and_utc().timestamp_subsec_nanos() % 1000, 0);
+    }
+}

@@ -1,0 +1,9 @@
+//! End-to-end tests of the real tiers over real databases (SQLite, PostgreSQL, MariaDB).
+//!
+//! Everything is under `cfg(test)`: this crate is one test binary. Each test gets a fresh
+//! database and random ports, so tests run in parallel. Database servers are taken from
+//! `TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432`) and `TEST_MYSQL_URL`
+//! (default `mysql://root@127.0.0.1:3306`).
+
+#[cfg(test)]
+mod harness;

@@ -1,0 +1,165 @@
+//! Use cases of the management API, one function per RPC, shared by REST and gRPC.
+//!
+//! Functions take the request message and return the response message of the API, so the two
+//! transports are thin and cannot drift. Every mutation runs in one transaction that also bumps
+//! its namespace's `revision` (the read tier's cache key), exactly once per call.
+
+pub mod constraints;
+pub mod distributions;
+pub mod flags;
+pub mod namespaces;
+pub mod rollouts;
+pub mod rules;
+pub mod segments;
+pub mod variants;
+
+use flipt_shared::store::entity::namespace;
+use flipt_shared::store::now;
+use flipt_shared::{Error, Result};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
+};
+
+use crate::state::AppState;
+
+/// The namespace every empty `namespace_key` means.
+pub const DEFAULT_NAMESPACE: &str = "default";
+
+/// Longest key, name, id, property or operator the schema stores (VARCHAR(255)).
+pub const MAX_FIELD_LEN: usize = 255;
+
+/// Applies Flipt's defaulting rule: an empty namespace key means `default`.
+pub fn namespace_or_default(key: &str) -> String {
+    if key.is_empty() {
+        DEFAULT_NAMESPACE.to_owned()
+    } else {
+        key.to_owned()
+    }
+}
+
+/// Starts the transaction of a mutation, refusing it in read-only mode.
+pub(crate) async fn begin(state: &AppState) -> Result<DatabaseTransaction> {
+    if state.read_only {
+        return Err(Error::ReadOnly);
+    }
+    Ok(state.db.begin().await?)
+}
+
+/// Bumps the namespace's revision and state timestamp inside the mutation's transaction.
+pub(crate) async fn bump_revision(db: &impl ConnectionTrait, namespace_key: &str) -> Result<()> {
+    namespace::Entity::update_many()
+        .col_expr(
+            namespace::Column::Revision,
+            Expr::col(namespace::Column::Revision).add(1),
+        )
+        .col_expr(namespace::Column::StateModifiedAt, Expr::value(now()))
+        .filter(namespace::Column::Key.eq(namespace_key))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Rejects an empty required field with Flipt's message.
+pub(crate) fn require(field: &'static str, value: &str) -> Result<()> {
+    if value.is_empty() {
+        Err(Error::empty_field(field))
+    } else {
+        Ok(())
+    }
+}
+
+/// Rejects values longer than the database column (DESIGN.md §6: 400, not a database error).
+pub(crate) fn check_len(field: &'static str, value: &str) -> Result<()> {
+    if value.chars().count() > MAX_FIELD_LEN {
+        Err(Error::invalid_field(
+            field,
+            format!("must be at most {MAX_FIELD_LEN} characters"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Validates the key format of namespaces, flags and segments: `^[-_,A-Za-z0-9]+$`.
+pub(crate) fn check_key_format(key: &str) -> Result<()> {
+    let valid = key
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b',');
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::invalid_field("key", "contains invalid characters"))
+    }
+}
+
+/// A fresh server-assigned id.
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// De-duplicates segment keys keeping the first occurrence, from either request field.
+pub(crate) fn segment_keys(single: &str, many: &[String]) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    let source: Vec<&str> = if many.is_empty() {
+        vec![single]
+    } else {
+        many.iter().map(String::as_str).collect()
+    };
+    for key in source {
+        if !keys.iter().any(|k| k == key) {
+            keys.push(key.to_owned());
+        }
+    }
+    keys
+}
+
+/// Checks the "exactly one of segmentKey / segmentKeys" rule shared by rules and rollouts.
+pub(crate) fn check_segment_fields(single: &str, many: &[String]) -> Result<()> {
+    match (single.is_empty(), many.is_empty()) {
+        (true, true) => Err(Error::invalid_field(
+            "segmentKey or segmentKeys",
+            "must not be empty",
+        )),
+        (false, false) => Err(Error::invalid_field(
+            "segmentKey or segmentKeys",
+            "only one can be present",
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_format_allows_comma_and_rejects_dot() {
+        assert!(check_key_format("a-b_c,1").is_ok());
+        assert_eq!(
+            check_key_format("a.b").unwrap_err().to_string(),
+            "invalid field key: contains invalid characters"
+        );
+    }
+
+    #[test]
+    fn segment_keys_dedupe_keeping_first() {
+        let many = vec!["b".to_owned(), "a".to_owned(), "b".to_owned()];
+        assert_eq!(segment_keys("", &many), vec!["b", "a"]);
+        assert_eq!(segment_keys("x", &[]), vec!["x"]);
+    }
+
+    #[test]
+    fn segment_field_messages() {
+        assert_eq!(
+            check_segment_fields("", &[]).unwrap_err().to_string(),
+            "invalid field segmentKey or segmentKeys: must not be empty"
+        );
+        assert_eq!(
+            check_segment_fields("a", &["b".to_owned()])
+                .unwrap_err()
+                .to_string(),
+            "invalid field segmentKey or segmentKeys: only one can be present"
+        );
+    }
+}
