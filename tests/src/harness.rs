@@ -107,6 +107,19 @@ impl Drop for TestDatabase {
     }
 }
 
+/// Installs a log subscriber once when `TEST_LOG` is set (e.g. `TEST_LOG=debug`).
+pub fn init_tracing() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(filter) = std::env::var("TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}
+
 /// Write-tier settings for a test: loopback, random ports, one HTTP worker.
 pub fn test_settings(database_url: &str) -> Settings {
     Settings {
@@ -145,6 +158,7 @@ impl TestApp {
 
     /// Starts a write tier on `database`, letting the test adjust the settings.
     pub async fn spawn_with(database: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        init_tracing();
         let mut settings = test_settings(&database.url);
         adjust(&mut settings);
         let app = Application::build(settings)

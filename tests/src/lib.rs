@@ -7,3 +7,5 @@
 
 #[cfg(test)]
 mod harness;
+#[cfg(test)]
+mod namespaces;

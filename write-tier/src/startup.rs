@@ -97,24 +97,7 @@ impl Application {
         let http_addr = http.local_addr()?;
         let grpc_addr = grpc.local_addr()?;
 
-        let data = web::Data::new(state.clone());
-        let mut server = HttpServer::new(move || {
-            App::new()
-                .app_data(data.clone())
-                .wrap_fn(|mut req, srv| {
-                    http::strip_trailing_slash(&mut req);
-                    actix_web::dev::Service::call(srv, req)
-                })
-                .configure(http::routes)
-                .default_service(web::to(http::not_found))
-        })
-        .listen(http)?
-        .disable_signals()
-        .shutdown_timeout(settings.grace_period.as_secs().max(1));
-        if let Some(workers) = settings.http_workers {
-            server = server.workers(workers);
-        }
-        let http_server = server.run();
+        let http_server = http_server(&state, http, &settings)?;
         let http_handle = http_server.handle();
 
         let (health_reporter, health_service) = tonic_health::server::health_reporter();
@@ -165,6 +148,32 @@ impl Application {
         state.db.clone().close().await.ok();
         Ok(())
     }
+}
+
+/// Builds the actix server (kept out of async code: its builder is not `Send`).
+fn http_server(
+    state: &AppState,
+    listener: std::net::TcpListener,
+    settings: &Settings,
+) -> std::io::Result<actix_web::dev::Server> {
+    let data = web::Data::new(state.clone());
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .wrap_fn(|mut req, srv| {
+                http::strip_trailing_slash(&mut req);
+                actix_web::dev::Service::call(srv, req)
+            })
+            .configure(http::routes)
+            .default_service(web::to(http::not_found))
+    })
+    .listen(listener)?
+    .disable_signals()
+    .shutdown_timeout(settings.grace_period.as_secs().max(1));
+    if let Some(workers) = settings.http_workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
 }
 
 impl Settings {

@@ -62,15 +62,71 @@ pub async fn connect(url: &str, options: &PoolOptions) -> Result<DatabaseConnect
     Ok(db)
 }
 
+/// A stored timestamp: UTC without time zone in the column.
+///
+/// A newtype because the drivers disagree on the Rust type of a `TIMESTAMP` column: PostgreSQL
+/// and SQLite decode it as a naive date-time, MySQL only as `DateTime<Utc>`. Reading tries both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DbTime(pub NaiveDateTime);
+
+impl From<DbTime> for sea_orm::Value {
+    fn from(t: DbTime) -> Self {
+        sea_orm::Value::ChronoDateTime(Some(Box::new(t.0)))
+    }
+}
+
+impl sea_orm::TryGetable for DbTime {
+    fn try_get_by<I: sea_orm::ColIdx>(
+        res: &sea_orm::QueryResult,
+        index: I,
+    ) -> Result<Self, sea_orm::TryGetError> {
+        match NaiveDateTime::try_get_by(res, index) {
+            Ok(at) => Ok(DbTime(at)),
+            Err(sea_orm::TryGetError::Null(col)) => Err(sea_orm::TryGetError::Null(col)),
+            Err(first) => ChronoDateTime::<Utc>::try_get_by(res, index)
+                .map(|at| DbTime(at.naive_utc()))
+                .map_err(|_| first),
+        }
+    }
+}
+
+impl sea_orm::sea_query::ValueType for DbTime {
+    fn try_from(v: sea_orm::Value) -> Result<Self, sea_orm::sea_query::ValueTypeErr> {
+        match v {
+            sea_orm::Value::ChronoDateTime(Some(at)) => Ok(DbTime(*at)),
+            sea_orm::Value::ChronoDateTimeUtc(Some(at)) => Ok(DbTime(at.naive_utc())),
+            _ => Err(sea_orm::sea_query::ValueTypeErr),
+        }
+    }
+
+    fn type_name() -> String {
+        "DbTime".to_owned()
+    }
+
+    fn array_type() -> sea_orm::sea_query::ArrayType {
+        sea_orm::sea_query::ArrayType::ChronoDateTime
+    }
+
+    fn column_type() -> sea_orm::sea_query::ColumnType {
+        sea_orm::sea_query::ColumnType::DateTime
+    }
+}
+
+impl sea_orm::sea_query::Nullable for DbTime {
+    fn null() -> sea_orm::Value {
+        sea_orm::Value::ChronoDateTime(None)
+    }
+}
+
 /// The current time as stored: UTC, truncated to microseconds so that what a create returns
 /// equals what a later read returns on every database.
-pub fn now() -> NaiveDateTime {
-    Utc::now().naive_utc().trunc_subsecs(6)
+pub fn now() -> DbTime {
+    DbTime(Utc::now().naive_utc().trunc_subsecs(6))
 }
 
 /// Converts a stored UTC timestamp to the protobuf form.
-pub fn timestamp(at: NaiveDateTime) -> flipt_proto::google::protobuf::Timestamp {
-    let utc = ChronoDateTime::<Utc>::from_naive_utc_and_offset(at, Utc);
+pub fn timestamp(at: DbTime) -> flipt_proto::google::protobuf::Timestamp {
+    let utc = ChronoDateTime::<Utc>::from_naive_utc_and_offset(at.0, Utc);
     flipt_proto::google::protobuf::Timestamp {
         seconds: utc.timestamp(),
         nanos: utc.timestamp_subsec_nanos() as i32,
@@ -113,13 +169,13 @@ mod tests {
             .unwrap()
             .and_hms_micro_opt(10, 15, 30, 123_456)
             .unwrap();
-        let ts = timestamp(at);
+        let ts = timestamp(DbTime(at));
         assert_eq!(ts.nanos, 123_456_000);
         assert_eq!(ts.seconds, 1_709_288_130);
     }
 
     #[test]
     fn now_is_truncated_to_microseconds() {
-        assert_eq!(now().and_utc().timestamp_subsec_nanos() % 1000, 0);
+        assert_eq!(now().0.and_utc().timestamp_subsec_nanos() % 1000, 0);
     }
 }

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::store::DbTime;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "constraints")]
 pub struct Model {
@@ -15,8 +17,8 @@ pub struct Model {
     pub operator: String,
     pub value: String,
     pub description: Option<String>,
-    pub created_at: DateTime,
-    pub updated_at: DateTime,
+    pub created_at: DbTime,
+    pub updated_at: DbTime,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::store::DbTime;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "distributions")]
 pub struct Model {
@@ -10,8 +12,8 @@ pub struct Model {
     pub rule_id: String,
     pub variant_id: String,
     pub rollout: f64,
-    pub created_at: DateTime,
-    pub updated_at: DateTime,
+    pub created_at: DbTime,
+    pub updated_at: DbTime,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

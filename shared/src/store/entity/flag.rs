@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::store::DbTime;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "flags")]
 pub struct Model {
@@ -16,8 +18,8 @@ pub struct Model {
     pub flag_type: i32,
     pub default_variant_id: Option<String>,
     pub metadata: Option<Json>,
-    pub created_at: DateTime,
-    pub updated_at: DateTime,
+    pub created_at: DbTime,
+    pub updated_at: DbTime,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::store::DbTime;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "namespaces")]
 pub struct Model {
@@ -10,9 +12,9 @@ pub struct Model {
     pub name: String,
     pub description: String,
     pub protected: bool,
-    pub created_at: DateTime,
-    pub updated_at: DateTime,
-    pub state_modified_at: Option<DateTime>,
+    pub created_at: DbTime,
+    pub updated_at: DbTime,
+    pub state_modified_at: Option<DbTime>,
     pub revision: i64,
 }
 

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::store::DbTime;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "rollouts")]
 pub struct Model {
@@ -13,8 +15,8 @@ pub struct Model {
     pub rollout_type: i32,
     pub description: String,
     pub rank: i32,
-    pub created_at: DateTime,
-    pub updated_at: DateTime,
+    pub created_at: DbTime,
+    pub updated_at: DbTime,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::store::DbTime;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "rules")]
 pub struct Model {
@@ -11,8 +13,8 @@ pub struct Model {
     pub flag_key: String,
     pub rank: i32,
     pub segment_operator: i32,
-    pub created_at: DateTime,
-    pub updated_at: DateTime,
+    pub created_at: DbTime,
+    pub updated_at: DbTime,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
