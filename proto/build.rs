@@ -53,5 +53,48 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ignore_unknown_fields()
         .build(&[".flipt", ".google.api", ".google.rpc"])?;
 
+    open_enums(&out_dir)?;
+    Ok(())
+}
+
+/// Lets enum fields of requests take any int32, as Go's protojson does (an undefined number
+/// reaches validation, which names it), by routing them through `crate::json::OpenEnum`.
+/// pbjson's own enum deserialisers accept only defined values.
+fn open_enums(out_dir: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    const CLOSED: &str = "map_.next_value::<";
+    const CLOSED_END: &str = ">()? as i32";
+    for entry in std::fs::read_dir(out_dir)? {
+        let path = entry?.path();
+        let is_serde = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.ends_with(".serde.rs"));
+        if !is_serde {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)?;
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find(CLOSED) {
+            let after = &rest[start + CLOSED.len()..];
+            match after.find(CLOSED_END) {
+                Some(end) if after[..end].chars().all(|c| c.is_alphanumeric() || c == '_' || c == ':') => {
+                    out.push_str(&rest[..start]);
+                    out.push_str("map_.next_value::<crate::json::OpenEnum<");
+                    out.push_str(&after[..end]);
+                    out.push_str(">>()?.0");
+                    rest = &after[end + CLOSED_END.len()..];
+                }
+                _ => {
+                    out.push_str(&rest[..start + CLOSED.len()]);
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        if out != text {
+            std::fs::write(&path, out)?;
+        }
+    }
     Ok(())
 }

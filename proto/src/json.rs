@@ -33,7 +33,7 @@ use serde::ser::{
     SerializeMap, SerializeSeq, SerializeStruct, SerializeStructVariant, SerializeTuple,
     SerializeTupleStruct, SerializeTupleVariant,
 };
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::ser::Formatter;
 use serde_json::{Map, Value};
 
@@ -571,4 +571,47 @@ fn lower_camel(name: &str) -> String {
         }
     }
     out
+}
+
+/// An enum field as requests carry it: the value's name, or any int32 (kept even when the
+/// enum does not define it, so validation can name it, as Flipt does).
+pub struct OpenEnum<E>(pub i32, std::marker::PhantomData<E>);
+
+impl<'de, E> Deserialize<'de> for OpenEnum<E>
+where
+    E: Deserialize<'de> + Into<i32>,
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<E>(std::marker::PhantomData<E>);
+
+        impl<'de, E> serde::de::Visitor<'de> for Visitor<E>
+        where
+            E: Deserialize<'de> + Into<i32>,
+        {
+            type Value = OpenEnum<E>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an enum value name or an int32")
+            }
+
+            fn visit_i64<Er: serde::de::Error>(self, v: i64) -> Result<Self::Value, Er> {
+                i32::try_from(v)
+                    .map(|n| OpenEnum(n, std::marker::PhantomData))
+                    .map_err(|_| Er::invalid_value(serde::de::Unexpected::Signed(v), &self))
+            }
+
+            fn visit_u64<Er: serde::de::Error>(self, v: u64) -> Result<Self::Value, Er> {
+                i32::try_from(v)
+                    .map(|n| OpenEnum(n, std::marker::PhantomData))
+                    .map_err(|_| Er::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+            }
+
+            fn visit_str<Er: serde::de::Error>(self, v: &str) -> Result<Self::Value, Er> {
+                let named = E::deserialize(serde::de::value::StrDeserializer::<Er>::new(v))?;
+                Ok(OpenEnum(named.into(), std::marker::PhantomData))
+            }
+        }
+
+        deserializer.deserialize_any(Visitor(std::marker::PhantomData))
+    }
 }

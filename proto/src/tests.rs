@@ -435,3 +435,21 @@ fn timestamp_wire_format_is_standard() {
     let decoded = Flag::decode(flag.encode_to_vec().as_slice()).unwrap();
     assert_eq!(decoded.created_at, Some(ours));
 }
+
+#[test]
+fn undefined_enum_numbers_reach_the_message() {
+    let req: crate::flipt::CreateConstraintRequest =
+        crate::json::from_slice(br#"{"type": 9, "property": "p", "operator": "eq"}"#).unwrap();
+    assert_eq!(req.r#type, 9);
+    let req: crate::flipt::CreateConstraintRequest =
+        crate::json::from_slice(br#"{"type": "NUMBER_COMPARISON_TYPE"}"#).unwrap();
+    assert_eq!(req.r#type, 2);
+    assert!(crate::json::from_slice::<crate::flipt::CreateConstraintRequest>(
+        br#"{"type": "NOPE"}"#
+    )
+    .is_err());
+    assert!(crate::json::from_slice::<crate::flipt::CreateConstraintRequest>(
+        br#"{"type": 4294967296}"#
+    )
+    .is_err());
+}
