@@ -78,7 +78,11 @@ fn open_enums(out_dir: &std::path::Path) -> Result<(), Box<dyn std::error::Error
         while let Some(start) = rest.find(CLOSED) {
             let after = &rest[start + CLOSED.len()..];
             match after.find(CLOSED_END) {
-                Some(end) if after[..end].chars().all(|c| c.is_alphanumeric() || c == '_' || c == ':') => {
+                Some(end)
+                    if after[..end]
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == ':') =>
+                {
                     out.push_str(&rest[..start]);
                     out.push_str("map_.next_value::<crate::json::OpenEnum<");
                     out.push_str(&after[..end]);

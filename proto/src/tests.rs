@@ -444,12 +444,14 @@ fn undefined_enum_numbers_reach_the_message() {
     let req: crate::flipt::CreateConstraintRequest =
         crate::json::from_slice(br#"{"type": "NUMBER_COMPARISON_TYPE"}"#).unwrap();
     assert_eq!(req.r#type, 2);
-    assert!(crate::json::from_slice::<crate::flipt::CreateConstraintRequest>(
-        br#"{"type": "NOPE"}"#
-    )
-    .is_err());
-    assert!(crate::json::from_slice::<crate::flipt::CreateConstraintRequest>(
-        br#"{"type": 4294967296}"#
-    )
-    .is_err());
+    assert!(
+        crate::json::from_slice::<crate::flipt::CreateConstraintRequest>(br#"{"type": "NOPE"}"#)
+            .is_err()
+    );
+    assert!(
+        crate::json::from_slice::<crate::flipt::CreateConstraintRequest>(
+            br#"{"type": 4294967296}"#
+        )
+        .is_err()
+    );
 }

@@ -1,4 +1,13 @@
-//! The read tier: evaluation over read replicas and the shared cache.
+//! The read tier: evaluation over read replicas (`/evaluate/v1/*`, the legacy `/api/v1`
+//! evaluation routes, the client-side snapshot, OFREP; gRPC `flipt.evaluation.*`,
+//! `flipt.ofrep.*` and the legacy `flipt.Flipt/Evaluate`). It never writes SQL.
 //!
-//! Empty until the evaluation issue lands; it exists so the workspace layout is final and the
-//! write tier can depend on it for standalone mode.
+//! Everything is also a library so the standalone write tier can mount the same routes and
+//! services over its own database.
+
+pub mod cache;
+pub mod grpc;
+pub mod http;
+pub mod service;
+pub mod startup;
+pub mod state;

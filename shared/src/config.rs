@@ -294,6 +294,7 @@ pub struct CacheConfig {
     pub ttl: Duration,
     pub memory: MemoryCacheConfig,
     pub redis: RedisCacheConfig,
+    pub invalidation: InvalidationConfig,
 }
 
 impl Default for CacheConfig {
@@ -304,6 +305,24 @@ impl Default for CacheConfig {
             ttl: Duration::from_secs(60),
             memory: MemoryCacheConfig::default(),
             redis: RedisCacheConfig::default(),
+            invalidation: InvalidationConfig::default(),
+        }
+    }
+}
+
+/// How evaluating processes learn about writes (our addition, DESIGN.md §4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InvalidationConfig {
+    /// How often read instances poll every namespace's revision.
+    #[serde(with = "go_duration")]
+    pub poll_interval: Duration,
+}
+
+impl Default for InvalidationConfig {
+    fn default() -> Self {
+        Self {
+            poll_interval: Duration::from_secs(1),
         }
     }
 }
@@ -805,6 +824,12 @@ impl Config {
             }
         }
         self.db.validate()?;
+        if self.cache.invalidation.poll_interval.is_zero() {
+            return Err(ConfigError::invalid(
+                "cache.invalidation.poll_interval",
+                "must be greater than 0",
+            ));
+        }
         if self.storage.kind != StorageType::Database {
             return Err(ConfigError::invalid(
                 "storage.type",

@@ -5,8 +5,11 @@
 //! about the transports.
 
 pub mod config;
+pub mod engine;
 pub mod error;
+pub mod gateway;
 pub mod paging;
+pub mod snapshot;
 pub mod store;
 pub mod telemetry;
 pub mod transport;

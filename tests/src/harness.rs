@@ -133,6 +133,9 @@ pub fn test_settings(database_url: &str) -> Settings {
         read_only: false,
         grace_period: Duration::from_secs(5),
         http_workers: Some(1),
+        serve_evaluation: true,
+        poll_interval: Duration::from_secs(1),
+        ofrep_polling_ms: None,
     }
 }
 

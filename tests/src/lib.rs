@@ -6,6 +6,28 @@
 //! (default `mysql://root@127.0.0.1:3306`).
 
 #[cfg(test)]
+mod bad_input;
+#[cfg(test)]
+mod flags;
+#[cfg(test)]
+mod grpc;
+#[cfg(test)]
 mod harness;
 #[cfg(test)]
+mod legacy;
+#[cfg(test)]
 mod namespaces;
+#[cfg(test)]
+mod python_sdk;
+#[cfg(test)]
+mod revision;
+#[cfg(test)]
+mod rollouts;
+#[cfg(test)]
+mod rules;
+#[cfg(test)]
+mod segments;
+#[cfg(test)]
+mod startup;
+#[cfg(test)]
+mod variants;

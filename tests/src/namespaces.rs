@@ -11,7 +11,10 @@ async fn namespace_crud(backend: Backend) {
     let app = TestApp::spawn(backend).await;
 
     let created = app
-        .post_ok("/api/v1/namespaces", json!({"key": "team-a", "name": "Team A"}))
+        .post_ok(
+            "/api/v1/namespaces",
+            json!({"key": "team-a", "name": "Team A"}),
+        )
         .await;
     assert_eq!(created["key"], "team-a");
     assert_eq!(created["name"], "Team A");
@@ -31,7 +34,10 @@ async fn namespace_crud(backend: Backend) {
     assert_eq!(list["namespaces"][1], created);
 
     let (status, body) = app
-        .post("/api/v1/namespaces", json!({"key": "team-a", "name": "again"}))
+        .post(
+            "/api/v1/namespaces",
+            json!({"key": "team-a", "name": "again"}),
+        )
         .await;
     assert_error(status, &body, 400, 3, "namespace \"team-a\" is not unique");
 
@@ -58,7 +64,10 @@ async fn default_namespace_is_protected(backend: Backend) {
         .post("/api/v1/namespaces", json!({"key": "default", "name": "x"}))
         .await;
     assert_error(status, &body, 400, 3, "namespace \"default\" is not unique");
-    for path in ["/api/v1/namespaces/default", "/api/v1/namespaces/default?force=true"] {
+    for path in [
+        "/api/v1/namespaces/default",
+        "/api/v1/namespaces/default?force=true",
+    ] {
         let (status, body) = app.delete(path).await;
         assert_error(status, &body, 400, 3, "namespace \"default\" is protected");
     }

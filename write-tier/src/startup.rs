@@ -2,14 +2,20 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::{web, App, HttpServer};
 use anyhow::Context as _;
 use flipt_proto::flipt::flipt_server::FliptServer;
+use flipt_shared::gateway;
 use flipt_shared::store::{self, PoolOptions};
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic_health::ServingStatus;
+
+use flipt_read::cache::SnapshotCache;
+use flipt_read::grpc::ReadApi;
+use flipt_read::state::ReadState;
 
 use crate::grpc::FliptApi;
 use crate::http;
@@ -31,6 +37,12 @@ pub struct Settings {
     pub grace_period: Duration,
     /// HTTP worker threads (`None`: one per core).
     pub http_workers: Option<usize>,
+    /// Whether this process also serves evaluation (`server.role: all`, standalone).
+    pub serve_evaluation: bool,
+    /// How often the mounted evaluation cache polls revisions (writes of other processes).
+    pub poll_interval: Duration,
+    /// OFREP's advertised polling interval, when the evaluation cache is enabled.
+    pub ofrep_polling_ms: Option<u32>,
 }
 
 /// A built write tier: connected, migrated, both ports bound, not yet serving.
@@ -57,10 +69,24 @@ impl Application {
         let grpc = tokio::net::TcpListener::bind(settings.grpc_addr)
             .await
             .with_context(|| format!("failed to bind gRPC listener on {}", settings.grpc_addr))?;
+        let reader = if settings.serve_evaluation {
+            let cache = Arc::new(SnapshotCache::new(db.clone()));
+            cache
+                .sync()
+                .await
+                .context("failed to load evaluation snapshots")?;
+            Some(ReadState {
+                cache,
+                ofrep_polling_ms: settings.ofrep_polling_ms,
+            })
+        } else {
+            None
+        };
         let state = AppState {
             db,
             read_only: settings.read_only,
             health: Health::default(),
+            reader,
         };
         Ok(Application {
             state,
@@ -110,13 +136,28 @@ impl Application {
             .build_v1()
             .context("failed to build gRPC reflection")?;
         let (stop_grpc, grpc_stopped) = tokio::sync::oneshot::channel::<()>();
+        let read_api = state.reader.clone().map(ReadApi::new);
         let grpc_server = tonic::transport::Server::builder()
             .add_service(health_service)
             .add_service(reflection)
             .add_service(FliptServer::new(FliptApi::new(state.clone())))
+            .add_optional_service(read_api.as_ref().map(ReadApi::evaluation_service))
+            .add_optional_service(read_api.as_ref().map(ReadApi::data_service))
+            .add_optional_service(read_api.as_ref().map(ReadApi::ofrep_service))
             .serve_with_incoming_shutdown(TcpListenerStream::new(grpc), async move {
                 let _ = grpc_stopped.await;
             });
+        let (stop_poll, poll_stopped) = tokio::sync::oneshot::channel::<()>();
+        let poller = state.reader.as_ref().map(|reader| {
+            tokio::spawn(
+                reader
+                    .cache
+                    .clone()
+                    .poll(settings.poll_interval, async move {
+                        let _ = poll_stopped.await;
+                    }),
+            )
+        });
 
         let mut http_task = tokio::spawn(http_server);
         let mut grpc_task = tokio::spawn(grpc_server);
@@ -139,6 +180,10 @@ impl Application {
             .await;
         http_handle.stop(true).await;
         let _ = stop_grpc.send(());
+        let _ = stop_poll.send(());
+        if let Some(poller) = poller {
+            let _ = poller.await;
+        }
         if let Some((which, res)) = early {
             res.context("server task panicked")??;
             anyhow::bail!("{which} server stopped unexpectedly");
@@ -157,14 +202,20 @@ fn http_server(
     settings: &Settings,
 ) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::new(state.clone());
+    let reader = state.reader.clone().map(web::Data::new);
     let mut server = HttpServer::new(move || {
-        App::new()
+        let mut app = App::new()
             .app_data(data.clone())
-            .wrap_fn(|mut req, srv| {
-                http::strip_trailing_slash(&mut req);
-                actix_web::dev::Service::call(srv, req)
-            })
-            .configure(http::routes)
+            .app_data(web::PayloadConfig::new(gateway::MAX_BODY_BYTES))
+            .wrap_fn(gateway::normalize);
+        // Evaluation routes first: `/api/v1/namespaces/{ns}/evaluate` must not be taken for a
+        // management path.
+        if let Some(reader) = &reader {
+            app = app
+                .app_data(reader.clone())
+                .configure(flipt_read::http::routes);
+        }
+        app.configure(http::routes)
             .default_service(web::to(http::not_found))
     })
     .listen(listener)?
@@ -180,8 +231,13 @@ impl Settings {
     /// Resolves the settings from the loaded configuration; port and address errors name the
     /// configuration key at fault.
     pub fn from_config(config: &flipt_shared::config::Config) -> anyhow::Result<Self> {
-        use flipt_shared::config::ServerProtocol;
+        use flipt_shared::config::{ServerProtocol, ServerRole};
         let server = &config.server;
+        if server.role == ServerRole::Read {
+            anyhow::bail!(
+                "server.role: read is served by flipt-read; flipt-write takes all or write"
+            );
+        }
         if server.protocol == ServerProtocol::Https {
             anyhow::bail!("server.protocol: https is not supported yet; terminate TLS in front of flipt-write");
         }
@@ -219,6 +275,12 @@ impl Settings {
             read_only: config.storage.read_only,
             grace_period: server.shutdown.grace_period,
             http_workers: None,
+            serve_evaluation: config.server.role == ServerRole::All,
+            poll_interval: config.cache.invalidation.poll_interval,
+            ofrep_polling_ms: config
+                .cache
+                .enabled
+                .then(|| u32::try_from(config.cache.ttl.as_millis()).unwrap_or(u32::MAX)),
         })
     }
 }

@@ -12,6 +12,8 @@ pub struct AppState {
     /// `storage.read_only`: every management mutation is refused.
     pub read_only: bool,
     pub health: Health,
+    /// The evaluation surfaces mounted in this process (`server.role: all`).
+    pub reader: Option<flipt_read::state::ReadState>,
 }
 
 /// Whether the process is serving; flips to not-serving when shutdown begins.

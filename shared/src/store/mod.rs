@@ -6,6 +6,7 @@
 
 pub mod entity;
 pub mod read;
+pub mod snapshot;
 
 use std::time::Duration;
 

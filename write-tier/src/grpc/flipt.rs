@@ -5,6 +5,8 @@ use flipt_proto::flipt::flipt_server::Flipt;
 use flipt_proto::pbjson_types::Empty;
 use tonic::{Request, Response, Status};
 
+use flipt_read::grpc::ReadApi;
+
 use crate::service;
 use crate::state::AppState;
 
@@ -18,6 +20,15 @@ impl FliptApi {
     /// Wraps the tier's state.
     pub fn new(state: AppState) -> Self {
         FliptApi { state }
+    }
+
+    /// The evaluation surfaces, when this process serves them (`server.role: all`).
+    fn reader(&self) -> Result<ReadApi, Status> {
+        self.state.reader.clone().map(ReadApi::new).ok_or_else(|| {
+            Status::unimplemented(
+                "evaluation is served by the read tier, not by this write-only process",
+            )
+        })
     }
 }
 
@@ -33,16 +44,18 @@ macro_rules! flipt_impl {
         impl Flipt for FliptApi {
             async fn evaluate(
                 &self,
-                _request: Request<pb::EvaluationRequest>,
+                request: Request<pb::EvaluationRequest>,
             ) -> Result<Response<pb::EvaluationResponse>, Status> {
-                Err(Status::unimplemented("evaluation is not served by this process yet"))
+                let reader = self.reader()?;
+                Ok(Response::new(reader.legacy_evaluate(request.into_inner())?))
             }
 
             async fn batch_evaluate(
                 &self,
-                _request: Request<pb::BatchEvaluationRequest>,
+                request: Request<pb::BatchEvaluationRequest>,
             ) -> Result<Response<pb::BatchEvaluationResponse>, Status> {
-                Err(Status::unimplemented("evaluation is not served by this process yet"))
+                let reader = self.reader()?;
+                Ok(Response::new(reader.legacy_batch(request.into_inner())?))
             }
 
             $(

@@ -12,8 +12,6 @@ use flipt_shared::transport::ErrorBody;
 
 use crate::state::AppState;
 
-pub use wire::strip_trailing_slash;
-
 /// Registers every route of the write tier's HTTP listener.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/health", web::get().to(health));

@@ -198,7 +198,7 @@ pub async fn create_constraint(
     let created = read::get_constraint(&txn, &ns, &req.segment_key, &id)
         .await?
         .ok_or_else(|| Error::internal_msg("created constraint vanished"))?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(created)
 }
 
@@ -231,7 +231,7 @@ pub async fn update_constraint(
     let updated = read::get_constraint(&txn, &ns, &req.segment_key, &req.id)
         .await?
         .ok_or_else(|| Error::internal_msg("updated constraint vanished"))?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(updated)
 }
 
@@ -250,7 +250,7 @@ pub async fn delete_constraint(state: &AppState, req: pb::DeleteConstraintReques
     if deleted.rows_affected > 0 {
         bump_revision(&txn, &ns).await?;
     }
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(())
 }
 

@@ -101,7 +101,7 @@ pub async fn create_distribution(
     let created = read::get_distribution(&txn, &req.rule_id, &id)
         .await?
         .ok_or_else(|| Error::internal_msg("created distribution vanished"))?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(created)
 }
 
@@ -134,7 +134,7 @@ pub async fn update_distribution(
     let updated = read::get_distribution(&txn, &req.rule_id, &req.id)
         .await?
         .ok_or_else(|| Error::internal_msg("updated distribution vanished"))?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(updated)
 }
 
@@ -161,6 +161,6 @@ pub async fn delete_distribution(
             bump_revision(&txn, &ns).await?;
         }
     }
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(())
 }

@@ -85,7 +85,7 @@ pub async fn create_flag(state: &AppState, req: pb::CreateFlagRequest) -> Result
     let created = read::get_flag(&txn, &ns, &req.key)
         .await?
         .ok_or_else(|| not_found(&ns, &req.key))?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(created)
 }
 
@@ -126,7 +126,7 @@ pub async fn update_flag(state: &AppState, req: pb::UpdateFlagRequest) -> Result
     let updated = read::get_flag(&txn, &ns, &req.key)
         .await?
         .ok_or_else(|| not_found(&ns, &req.key))?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(updated)
 }
 
@@ -171,7 +171,7 @@ pub async fn delete_flag(state: &AppState, req: pb::DeleteFlagRequest) -> Result
             .await?;
         bump_revision(&txn, &ns).await?;
     }
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(())
 }
 

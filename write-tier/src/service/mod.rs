@@ -46,6 +46,23 @@ pub(crate) async fn begin(state: &AppState) -> Result<DatabaseTransaction> {
     Ok(state.db.begin().await?)
 }
 
+/// Commits a mutation, then makes it visible to this process's evaluations (standalone mode)
+/// before the caller answers, so a write is seen by the next evaluation.
+pub(crate) async fn commit(
+    state: &AppState,
+    txn: DatabaseTransaction,
+    namespace_key: &str,
+) -> Result<()> {
+    txn.commit().await?;
+    if let Some(reader) = &state.reader {
+        if let Err(err) = reader.cache.refresh(namespace_key).await {
+            // The poller retries; evaluations see the change at its next tick.
+            tracing::warn!(namespace = namespace_key, error = %err, "snapshot refresh after commit failed");
+        }
+    }
+    Ok(())
+}
+
 /// Bumps the namespace's revision and state timestamp inside the mutation's transaction.
 pub(crate) async fn bump_revision(db: &impl ConnectionTrait, namespace_key: &str) -> Result<()> {
     namespace::Entity::update_many()

@@ -72,7 +72,7 @@ pub async fn create_namespace(
     let created = read::find_namespace(&txn, &req.key)
         .await?
         .ok_or_else(|| not_found(&req.key))?;
-    txn.commit().await?;
+    super::commit(state, txn, &req.key).await?;
     Ok(read::namespace_message(created))
 }
 
@@ -98,7 +98,7 @@ pub async fn update_namespace(
     let updated = read::find_namespace(&txn, &req.key)
         .await?
         .ok_or_else(|| not_found(&req.key))?;
-    txn.commit().await?;
+    super::commit(state, txn, &req.key).await?;
     Ok(read::namespace_message(updated))
 }
 
@@ -154,7 +154,7 @@ pub async fn delete_namespace(state: &AppState, req: pb::DeleteNamespaceRequest)
     namespace::Entity::delete_by_id(key.clone())
         .exec(&txn)
         .await?;
-    txn.commit().await?;
+    super::commit(state, txn, &key).await?;
     Ok(())
 }
 

@@ -222,7 +222,7 @@ pub async fn create_rollout(
     let created = read::get_rollout(&txn, &ns, &id)
         .await?
         .ok_or_else(|| not_found(&ns, &id))?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(created)
 }
 
@@ -265,7 +265,7 @@ pub async fn update_rollout(
     let updated = read::get_rollout(&txn, &ns, &req.id)
         .await?
         .ok_or_else(|| not_found(&ns, &req.id))?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(updated)
 }
 
@@ -292,7 +292,7 @@ pub async fn order_rollouts(state: &AppState, req: pb::OrderRolloutsRequest) -> 
             .await?;
     }
     bump_revision(&txn, &ns).await?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(())
 }
 
@@ -344,6 +344,6 @@ pub async fn delete_rollout(state: &AppState, req: pb::DeleteRolloutRequest) -> 
     if changed {
         bump_revision(&txn, &ns).await?;
     }
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(())
 }

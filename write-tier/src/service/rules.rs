@@ -127,7 +127,7 @@ pub async fn create_rule(state: &AppState, req: pb::CreateRuleRequest) -> Result
     let created = read::get_rule(&txn, &ns, &id)
         .await?
         .ok_or_else(|| not_found(&ns, &id))?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(created)
 }
 
@@ -157,7 +157,7 @@ pub async fn update_rule(state: &AppState, req: pb::UpdateRuleRequest) -> Result
     let updated = read::get_rule(&txn, &ns, &req.id)
         .await?
         .ok_or_else(|| not_found(&ns, &req.id))?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(updated)
 }
 
@@ -184,7 +184,7 @@ pub async fn order_rules(state: &AppState, req: pb::OrderRulesRequest) -> Result
             .await?;
     }
     bump_revision(&txn, &ns).await?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(())
 }
 
@@ -230,6 +230,6 @@ pub async fn delete_rule(state: &AppState, req: pb::DeleteRuleRequest) -> Result
     if changed {
         bump_revision(&txn, &ns).await?;
     }
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(())
 }

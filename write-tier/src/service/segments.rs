@@ -81,7 +81,7 @@ pub async fn create_segment(
     let created = read::get_segment(&txn, &ns, &req.key)
         .await?
         .ok_or_else(|| not_found(&ns, &req.key))?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(created)
 }
 
@@ -110,7 +110,7 @@ pub async fn update_segment(
     let updated = read::get_segment(&txn, &ns, &req.key)
         .await?
         .ok_or_else(|| not_found(&ns, &req.key))?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(updated)
 }
 
@@ -141,6 +141,6 @@ pub async fn delete_segment(state: &AppState, req: pb::DeleteSegmentRequest) -> 
             .await?;
         bump_revision(&txn, &ns).await?;
     }
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(())
 }

@@ -74,7 +74,7 @@ pub async fn create_variant(
     let created = read::find_variant(&txn, &ns, &req.flag_key, &id)
         .await?
         .ok_or_else(|| Error::internal_msg("created variant vanished"))?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(read::variant_message(created))
 }
 
@@ -109,7 +109,7 @@ pub async fn update_variant(
     let updated = read::find_variant(&txn, &ns, &req.flag_key, &req.id)
         .await?
         .ok_or_else(|| Error::internal_msg("updated variant vanished"))?;
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(read::variant_message(updated))
 }
 
@@ -141,7 +141,7 @@ pub async fn delete_variant(state: &AppState, req: pb::DeleteVariantRequest) -> 
             .await?;
         bump_revision(&txn, &ns).await?;
     }
-    txn.commit().await?;
+    super::commit(state, txn, &ns).await?;
     Ok(())
 }
 

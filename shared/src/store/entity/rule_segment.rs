@@ -2,7 +2,6 @@
 
 use sea_orm::entity::prelude::*;
 
-
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "rule_segments")]
 pub struct Model {

@@ -1,0 +1,67 @@
+//! The client-side snapshot (`GET /internal/v1/evaluation/snapshot/namespace/{key}`, gRPC
+//! `flipt.evaluation.DataService`; api.md §6).
+
+use bytes::Bytes;
+use flipt_proto::flipt::evaluation as ev;
+use flipt_shared::snapshot::ClientVersion;
+
+use crate::cache::SnapshotCache;
+
+/// The answer to a snapshot request.
+pub enum SnapshotReply {
+    /// The client's ETag is current: 304 with no body.
+    NotModified { etag: String },
+    /// The document, with its ETag when the namespace exists.
+    Document { etag: Option<String>, body: Bytes },
+}
+
+/// Answers a snapshot request over HTTP: exact `If-None-Match` comparison, version gating by
+/// `X-Flipt-Accept-Server-Version`, pre-rendered documents.
+pub fn fetch(
+    cache: &SnapshotCache,
+    key: &str,
+    if_none_match: Option<&str>,
+    accept_version: Option<&str>,
+) -> SnapshotReply {
+    let Some(entry) = cache.get(key) else {
+        let empty = ev::EvaluationNamespaceSnapshot {
+            namespace: Some(ev::EvaluationNamespace {
+                key: key.to_owned(),
+            }),
+            flags: Vec::new(),
+        };
+        return SnapshotReply::Document {
+            etag: None,
+            body: Bytes::from(flipt_proto::json::to_vec(&empty).unwrap_or_default()),
+        };
+    };
+    if if_none_match == Some(entry.etag.as_str()) {
+        return SnapshotReply::NotModified {
+            etag: entry.etag.clone(),
+        };
+    }
+    let accept = ClientVersion::parse_header(accept_version);
+    SnapshotReply::Document {
+        etag: Some(entry.etag.clone()),
+        body: entry.document(&accept),
+    }
+}
+
+/// The snapshot as a message, for gRPC.
+pub fn document(
+    cache: &SnapshotCache,
+    key: &str,
+    accept_version: Option<&str>,
+) -> ev::EvaluationNamespaceSnapshot {
+    match cache.get(key) {
+        Some(entry) => entry
+            .snapshot
+            .client_document(key, ClientVersion::parse_header(accept_version)),
+        None => ev::EvaluationNamespaceSnapshot {
+            namespace: Some(ev::EvaluationNamespace {
+                key: key.to_owned(),
+            }),
+            flags: Vec::new(),
+        },
+    }
+}
