@@ -106,6 +106,14 @@ impl Error {
 
 impl From<sea_orm::DbErr> for Error {
     fn from(err: sea_orm::DbErr) -> Self {
+        // PostgreSQL refuses NUL in text and JSON values; that is the client's input, not a
+        // server fault (SQLite and MySQL store it).
+        let text = err.to_string();
+        if text.contains("invalid byte sequence for encoding \"UTF8\": 0x00")
+            || text.contains("unsupported Unicode escape sequence")
+        {
+            return Error::invalid("string values must not contain NUL characters");
+        }
         Error::internal(err)
     }
 }

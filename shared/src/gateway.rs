@@ -116,15 +116,22 @@ pub async fn method_not_allowed() -> HttpResponse {
     ErrorBody::new(tonic::Code::Unimplemented, "Method Not Allowed").into_response()
 }
 
-/// A path parameter, or `""` when the route has none of that name.
+/// A path parameter, fully percent-decoded, or `""` when the route has none of that name.
+///
+/// actix's router decodes a segment except `%25`, `%2F` and `%2B`, which it leaves encoded;
+/// one more decoding pass yields exactly the client's value.
 pub fn path(req: &HttpRequest, name: &str) -> String {
-    req.match_info().get(name).unwrap_or_default().to_owned()
+    let raw = req.match_info().get(name).unwrap_or_default();
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map(|s| s.into_owned())
+        .unwrap_or_else(|_| raw.to_owned())
 }
 
 /// Binds the namespace: from the path on namespaced routes, else what the body or query gave.
 pub fn bind_namespace(req: &HttpRequest, field: &mut String) {
-    if let Some(ns) = req.match_info().get("ns") {
-        *field = ns.to_owned();
+    if req.match_info().get("ns").is_some() {
+        *field = path(req, "ns");
     }
 }
 

@@ -140,7 +140,7 @@ pub fn unique_violation(err: DbErr, message: impl FnOnce() -> String) -> Error {
     if is_unique_violation(&err) {
         Error::invalid(message())
     } else {
-        Error::internal(err)
+        Error::from(err)
     }
 }
 

@@ -171,7 +171,7 @@ pub async fn create_constraint(
     let valid = validate(req.r#type, &req.property, &req.operator, &req.value)?;
     let ns = namespace_or_default(&req.namespace_key);
 
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     if read::find_segment(&txn, &ns, &req.segment_key)
         .await?
         .is_none()
@@ -212,7 +212,7 @@ pub async fn update_constraint(
     let valid = validate(req.r#type, &req.property, &req.operator, &req.value)?;
     let ns = namespace_or_default(&req.namespace_key);
 
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     let existing = constraint::Entity::find_by_id(req.id.clone())
         .filter(constraint::Column::NamespaceKey.eq(&ns))
         .filter(constraint::Column::SegmentKey.eq(&req.segment_key))
@@ -240,7 +240,7 @@ pub async fn delete_constraint(state: &AppState, req: pb::DeleteConstraintReques
     require("id", &req.id)?;
     require("segmentKey", &req.segment_key)?;
     let ns = namespace_or_default(&req.namespace_key);
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     let deleted = constraint::Entity::delete_many()
         .filter(constraint::Column::Id.eq(&req.id))
         .filter(constraint::Column::NamespaceKey.eq(&ns))

@@ -82,7 +82,7 @@ pub async fn create_distribution(
     check_rollout(req.rollout)?;
     let ns = namespace_or_default(&req.namespace_key);
 
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     check_references(&txn, &ns, &req.flag_key, &req.rule_id, &req.variant_id).await?;
     check_sum(&txn, &req.rule_id, None, req.rollout).await?;
     let id = super::new_id();
@@ -117,7 +117,7 @@ pub async fn update_distribution(
     check_rollout(req.rollout)?;
     let ns = namespace_or_default(&req.namespace_key);
 
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     check_references(&txn, &ns, &req.flag_key, &req.rule_id, &req.variant_id).await?;
     let existing = distribution::Entity::find_by_id(req.id.clone())
         .filter(distribution::Column::RuleId.eq(&req.rule_id))
@@ -148,7 +148,7 @@ pub async fn delete_distribution(
     require("ruleId", &req.rule_id)?;
     require("variantId", &req.variant_id)?;
     let ns = namespace_or_default(&req.namespace_key);
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     // Only rows of a rule in this namespace may go.
     if read::find_rule(&txn, &ns, &req.rule_id).await?.is_some() {
         let deleted = distribution::Entity::delete_many()

@@ -62,7 +62,7 @@ pub async fn create_flag(state: &AppState, req: pb::CreateFlagRequest) -> Result
     let ns = namespace_or_default(&req.namespace_key);
     let metadata = stored_metadata(req.metadata)?;
 
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     namespaces::ensure_exists(&txn, &ns).await?;
     let at = now();
     let row = flag::ActiveModel {
@@ -97,7 +97,7 @@ pub async fn update_flag(state: &AppState, req: pb::UpdateFlagRequest) -> Result
     check_len("name", &req.name)?;
     let ns = namespace_or_default(&req.namespace_key);
 
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     if !req.default_variant_id.is_empty()
         && read::find_variant(&txn, &ns, &req.key, &req.default_variant_id)
             .await?
@@ -134,7 +134,7 @@ pub async fn update_flag(state: &AppState, req: pb::UpdateFlagRequest) -> Result
 pub async fn delete_flag(state: &AppState, req: pb::DeleteFlagRequest) -> Result<()> {
     require("key", &req.key)?;
     let ns = namespace_or_default(&req.namespace_key);
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     if read::find_flag(&txn, &ns, &req.key).await?.is_some() {
         let rule_ids: Vec<String> = rule::Entity::find()
             .select_only()

@@ -18,7 +18,8 @@ use flipt_shared::store::now;
 use flipt_shared::{Error, Result};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
 };
 
 use crate::state::AppState;
@@ -38,12 +39,20 @@ pub fn namespace_or_default(key: &str) -> String {
     }
 }
 
-/// Starts the transaction of a mutation, refusing it in read-only mode.
-pub(crate) async fn begin(state: &AppState) -> Result<DatabaseTransaction> {
-    if state.read_only {
-        return Err(Error::ReadOnly);
+/// Starts the transaction of a mutation in `namespace_key`, refusing it in read-only mode.
+///
+/// The namespace row is locked first: every mutation ends by bumping it, and taking that lock
+/// up front keeps concurrent writers of one namespace in line instead of deadlocking (on MySQL
+/// a child row's foreign-key check holds a shared lock on the row the bump must then upgrade).
+pub(crate) async fn begin(state: &AppState, namespace_key: &str) -> Result<DatabaseTransaction> {
+    let txn = begin_unlocked(state).await?;
+    if txn.get_database_backend() != sea_orm::DbBackend::Sqlite {
+        namespace::Entity::find_by_id(namespace_key.to_owned())
+            .lock_exclusive()
+            .one(&txn)
+            .await?;
     }
-    Ok(state.db.begin().await?)
+    Ok(txn)
 }
 
 /// Commits a mutation, then makes it visible to this process's evaluations (standalone mode)
@@ -61,6 +70,14 @@ pub(crate) async fn commit(
         }
     }
     Ok(())
+}
+
+/// Starts a mutation's transaction without locking a namespace (namespace creation).
+pub(crate) async fn begin_unlocked(state: &AppState) -> Result<DatabaseTransaction> {
+    if state.read_only {
+        return Err(Error::ReadOnly);
+    }
+    Ok(state.db.begin().await?)
 }
 
 /// Bumps the namespace's revision and state timestamp inside the mutation's transaction.

@@ -53,7 +53,9 @@ pub async fn create_namespace(
     check_len("key", &req.key)?;
     check_len("name", &req.name)?;
 
-    let txn = begin(state).await?;
+    // No row to lock yet (locking a missing key would take a MySQL gap lock that concurrent
+    // creates deadlock on); the primary key decides between concurrent creates.
+    let txn = super::begin_unlocked(state).await?;
     let at = now();
     let row = namespace::ActiveModel {
         key: Set(req.key.clone()),
@@ -85,7 +87,7 @@ pub async fn update_namespace(
     require("name", &req.name)?;
     check_len("name", &req.name)?;
 
-    let txn = begin(state).await?;
+    let txn = begin(state, &req.key).await?;
     let existing = read::find_namespace(&txn, &req.key)
         .await?
         .ok_or_else(|| not_found(&req.key))?;
@@ -106,7 +108,7 @@ pub async fn update_namespace(
 /// and namespaces that still hold flags unless `force`; otherwise removes everything in it.
 pub async fn delete_namespace(state: &AppState, req: pb::DeleteNamespaceRequest) -> Result<()> {
     let key = req.key;
-    let txn = begin(state).await?;
+    let txn = begin(state, &key).await?;
     let existing = read::find_namespace(&txn, &key)
         .await?
         .ok_or_else(|| not_found(&key))?;

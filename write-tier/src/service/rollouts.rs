@@ -186,7 +186,7 @@ pub async fn create_rollout(
     check_member(&rule)?;
     let ns = namespace_or_default(&req.namespace_key);
 
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     let taken = rollout::Entity::find()
         .filter(rollout::Column::NamespaceKey.eq(&ns))
         .filter(rollout::Column::FlagKey.eq(&req.flag_key))
@@ -240,7 +240,7 @@ pub async fn update_rollout(
     };
     let ns = namespace_or_default(&req.namespace_key);
 
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     let existing = read::find_rollout(&txn, &ns, &req.id)
         .await?
         .filter(|r| r.flag_key == req.flag_key)
@@ -279,7 +279,7 @@ pub async fn order_rollouts(state: &AppState, req: pb::OrderRolloutsRequest) -> 
         ));
     }
     let ns = namespace_or_default(&req.namespace_key);
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     let at = now();
     for (i, id) in req.rollout_ids.iter().enumerate() {
         rollout::Entity::update_many()
@@ -301,7 +301,7 @@ pub async fn delete_rollout(state: &AppState, req: pb::DeleteRolloutRequest) -> 
     require("id", &req.id)?;
     require("flagKey", &req.flag_key)?;
     let ns = namespace_or_default(&req.namespace_key);
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     let target = read::find_rollout(&txn, &ns, &req.id)
         .await?
         .filter(|r| r.flag_key == req.flag_key);

@@ -100,7 +100,7 @@ pub async fn create_rule(state: &AppState, req: pb::CreateRuleRequest) -> Result
     let operator = effective_operator(&keys, req.segment_operator)?;
     let ns = namespace_or_default(&req.namespace_key);
 
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     if read::find_flag(&txn, &ns, &req.flag_key).await?.is_none()
         || !segments_exist(&txn, &ns, &keys).await?
     {
@@ -140,7 +140,7 @@ pub async fn update_rule(state: &AppState, req: pb::UpdateRuleRequest) -> Result
     let operator = effective_operator(&keys, req.segment_operator)?;
     let ns = namespace_or_default(&req.namespace_key);
 
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     let existing = read::find_rule(&txn, &ns, &req.id)
         .await?
         .filter(|r| r.flag_key == req.flag_key)
@@ -171,7 +171,7 @@ pub async fn order_rules(state: &AppState, req: pb::OrderRulesRequest) -> Result
         ));
     }
     let ns = namespace_or_default(&req.namespace_key);
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     let at = now();
     for (i, id) in req.rule_ids.iter().enumerate() {
         rule::Entity::update_many()
@@ -193,7 +193,7 @@ pub async fn delete_rule(state: &AppState, req: pb::DeleteRuleRequest) -> Result
     require("id", &req.id)?;
     require("flagKey", &req.flag_key)?;
     let ns = namespace_or_default(&req.namespace_key);
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     let target = read::find_rule(&txn, &ns, &req.id)
         .await?
         .filter(|r| r.flag_key == req.flag_key);

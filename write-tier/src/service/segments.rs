@@ -59,7 +59,7 @@ pub async fn create_segment(
     check_match_type(req.match_type)?;
     let ns = namespace_or_default(&req.namespace_key);
 
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     namespaces::ensure_exists(&txn, &ns).await?;
     let at = now();
     let row = segment::ActiveModel {
@@ -96,7 +96,7 @@ pub async fn update_segment(
     check_match_type(req.match_type)?;
     let ns = namespace_or_default(&req.namespace_key);
 
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     let existing = read::find_segment(&txn, &ns, &req.key)
         .await?
         .ok_or_else(|| not_found(&ns, &req.key))?;
@@ -118,7 +118,7 @@ pub async fn update_segment(
 pub async fn delete_segment(state: &AppState, req: pb::DeleteSegmentRequest) -> Result<()> {
     require("key", &req.key)?;
     let ns = namespace_or_default(&req.namespace_key);
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     if read::find_segment(&txn, &ns, &req.key).await?.is_some() {
         let rules = rule_segment::Entity::find()
             .filter(rule_segment::Column::NamespaceKey.eq(&ns))

@@ -47,7 +47,7 @@ pub async fn create_variant(
     check_len("name", &req.name)?;
     let ns = namespace_or_default(&req.namespace_key);
 
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     if read::find_flag(&txn, &ns, &req.flag_key).await?.is_none() {
         return Err(super::flags::not_found(&ns, &req.flag_key));
     }
@@ -91,7 +91,7 @@ pub async fn update_variant(
     check_len("name", &req.name)?;
     let ns = namespace_or_default(&req.namespace_key);
 
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     // Flipt v1 compatibility: the not-found message names the requested key, not the id.
     let existing = read::find_variant(&txn, &ns, &req.flag_key, &req.id)
         .await?
@@ -119,7 +119,7 @@ pub async fn delete_variant(state: &AppState, req: pb::DeleteVariantRequest) -> 
     require("id", &req.id)?;
     require("flagKey", &req.flag_key)?;
     let ns = namespace_or_default(&req.namespace_key);
-    let txn = begin(state).await?;
+    let txn = begin(state, &ns).await?;
     if read::find_variant(&txn, &ns, &req.flag_key, &req.id)
         .await?
         .is_some()
