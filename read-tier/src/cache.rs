@@ -1,19 +1,24 @@
 //! L1: the compiled snapshot of every namespace, in process, swapped atomically.
 //!
 //! Evaluation reads `get` (one atomic load and a hash lookup, no lock). Writers — the poller,
-//! and the write tier in standalone mode — serialise on a mutex, build the new snapshot, and
-//! publish a new map. A snapshot is only ever replaced by a newer version of its namespace.
+//! notifications, and the write tier in standalone mode — serialise on a mutex, obtain the rows
+//! (from L2 in Redis when configured, else the database), compile them and publish a new map.
+//! A snapshot is only ever replaced by a newer version of its namespace.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use bytes::Bytes;
+use flipt_shared::snapshot::raw::RawNamespace;
 use flipt_shared::snapshot::{ClientVersion, Snapshot};
 use flipt_shared::store::snapshot::{load_namespace, versions, Version};
 use sea_orm::{DatabaseConnection, DbErr};
+
+use crate::l2::{Lock, SharedSnapshots};
+use crate::metrics::Metrics;
 
 /// One namespace at one version, with its client-side document rendered lazily per gate.
 pub struct Entry {
@@ -24,12 +29,12 @@ pub struct Entry {
     documents: [OnceLock<Bytes>; 3],
 }
 
-/// Which of the three document variants a client version gets: before entity-id constraints
-/// (< 1.38.0), before default variants (< 1.47.0), or everything.
+/// Which of the three document variants a client version gets: before entity-id constraints,
+/// before default variants, or everything.
 fn gate(accept: &ClientVersion) -> usize {
-    if *accept < ClientVersion::new(1, 38, 0) {
+    if !accept.supports_entity_id_constraints() {
         0
-    } else if *accept < ClientVersion::new(1, 47, 0) {
+    } else if !accept.supports_default_variants() {
         1
     } else {
         2
@@ -65,18 +70,26 @@ type Map = HashMap<String, Arc<Entry>>;
 /// The in-process snapshots of every namespace the database holds.
 pub struct SnapshotCache {
     db: DatabaseConnection,
+    l2: Option<SharedSnapshots>,
+    metrics: Metrics,
     entries: ArcSwap<Map>,
     ready: AtomicBool,
+    /// When every namespace's version was last checked successfully.
+    last_sync: Mutex<Option<Instant>>,
     writer: tokio::sync::Mutex<()>,
 }
 
 impl SnapshotCache {
-    /// An empty cache over `db` (a replica, or the primary in standalone mode).
-    pub fn new(db: DatabaseConnection) -> Self {
+    /// An empty cache over `db` (a replica, or the primary in standalone mode), with an
+    /// optional shared L2.
+    pub fn new(db: DatabaseConnection, l2: Option<SharedSnapshots>, metrics: Metrics) -> Self {
         SnapshotCache {
             db,
+            l2,
+            metrics,
             entries: ArcSwap::from_pointee(HashMap::new()),
             ready: AtomicBool::new(false),
+            last_sync: Mutex::new(None),
             writer: tokio::sync::Mutex::new(()),
         }
     }
@@ -86,42 +99,80 @@ impl SnapshotCache {
         self.entries.load().get(namespace).cloned()
     }
 
+    /// Every namespace's served version.
+    pub fn versions(&self) -> Vec<(String, Version)> {
+        self.entries
+            .load()
+            .iter()
+            .map(|(k, e)| (k.clone(), e.version))
+            .collect()
+    }
+
     /// Whether a first full load has succeeded.
     pub fn is_ready(&self) -> bool {
         self.ready.load(Ordering::Acquire)
     }
 
+    /// Seconds since the last successful check of every namespace's version.
+    pub fn sync_age(&self) -> Option<Duration> {
+        self.last_sync
+            .lock()
+            .ok()
+            .and_then(|t| t.map(|t| t.elapsed()))
+    }
+
+    /// The process's read-path instruments.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The L2 store, if Redis is configured.
+    pub fn l2(&self) -> Option<&SharedSnapshots> {
+        self.l2.as_ref()
+    }
+
     /// Polls every namespace's version and rebuilds the ones that changed; drops namespaces
-    /// that no longer exist. Returns how many snapshots were rebuilt.
+    /// that no longer exist. Returns how many snapshots were replaced.
     pub async fn sync(&self) -> Result<usize, DbErr> {
         let _guard = self.writer.lock().await;
-        let current = versions(&self.db).await?;
+        let current = versions(&self.db).await.inspect_err(|_| {
+            self.metrics.database_errors.inc();
+        })?;
         let old = self.entries.load_full();
         let mut next: Map = HashMap::with_capacity(current.len());
-        let mut rebuilt = 0;
+        let mut replaced = 0;
         for (key, version) in current {
-            match old.get(&key) {
+            let existing = old.get(&key);
+            match existing {
                 Some(entry) if entry.version >= version => {
+                    self.metrics.cache_hits.with_label_values(&["l1"]).inc();
                     next.insert(key, entry.clone());
                 }
                 _ => {
-                    if let Some(entry) = self.build(&key, old.get(&key)).await? {
+                    self.metrics.cache_misses.with_label_values(&["l1"]).inc();
+                    if let Some(entry) = self.build(&key, existing, Some(version)).await? {
+                        if existing.is_none_or(|e| !Arc::ptr_eq(e, &entry)) {
+                            replaced += 1;
+                        }
                         next.insert(key, entry);
-                        rebuilt += 1;
                     }
                 }
             }
         }
-        self.entries.store(Arc::new(next));
+        self.publish(next);
+        if let Ok(mut last) = self.last_sync.lock() {
+            *last = Some(Instant::now());
+        }
         self.ready.store(true, Ordering::Release);
-        Ok(rebuilt)
+        Ok(replaced)
     }
 
-    /// Reloads one namespace now (standalone mode calls this after each commit).
+    /// Reloads one namespace from the database now (standalone mode calls this after each
+    /// commit, so the next evaluation sees the write).
     pub async fn refresh(&self, namespace: &str) -> Result<(), DbErr> {
         let _guard = self.writer.lock().await;
         let old = self.entries.load_full();
-        let built = self.build(namespace, old.get(namespace)).await?;
+        let built = self.build(namespace, old.get(namespace), None).await?;
         let mut next: Map = (*old).clone();
         match built {
             Some(entry) => {
@@ -131,31 +182,99 @@ impl SnapshotCache {
                 next.remove(namespace);
             }
         }
-        self.entries.store(Arc::new(next));
+        self.publish(next);
         Ok(())
     }
 
-    /// Loads and compiles a namespace; keeps `current` when the database holds an older
-    /// version (a lagging replica), and returns `None` when the namespace is gone.
+    fn publish(&self, next: Map) {
+        for (key, entry) in &next {
+            self.metrics
+                .snapshot_revision
+                .with_label_values(&[key])
+                .set(entry.version.revision as f64);
+        }
+        self.entries.store(Arc::new(next));
+    }
+
+    /// Obtains the rows of `namespace` (L2 when `target` is known and Redis is configured,
+    /// else the database) and compiles them. Keeps `current` when the source holds an older
+    /// version (a lagging replica); `None` when the namespace is gone.
     async fn build(
         &self,
         namespace: &str,
         current: Option<&Arc<Entry>>,
+        target: Option<Version>,
     ) -> Result<Option<Arc<Entry>>, DbErr> {
-        let Some((version, raw)) = load_namespace(&self.db, namespace).await? else {
-            return Ok(None);
-        };
-        if let Some(entry) = current {
-            if entry.version >= version {
-                return Ok(Some(entry.clone()));
+        if let (Some(l2), Some(target)) = (&self.l2, target) {
+            if let Some(raw) = l2.get(namespace, &target).await {
+                self.metrics.cache_hits.with_label_values(&["l2"]).inc();
+                return Ok(Some(self.install(current, target, raw, "l2")));
+            }
+            self.metrics.cache_misses.with_label_values(&["l2"]).inc();
+            match l2.lock(namespace, &target).await {
+                Lock::Acquired(token) => {
+                    let loaded = self.load(namespace).await;
+                    if let Ok(Some((version, raw))) = &loaded {
+                        l2.put(namespace, version, raw).await;
+                    }
+                    l2.unlock(namespace, &target, &token).await;
+                    return Ok(loaded?.map(|(v, raw)| self.install(current, v, raw, "database")));
+                }
+                Lock::Busy => {
+                    if let Some(raw) = l2.wait_for(namespace, &target).await {
+                        self.metrics.cache_hits.with_label_values(&["l2"]).inc();
+                        return Ok(Some(self.install(current, target, raw, "l2")));
+                    }
+                }
+                Lock::Unavailable => {}
             }
         }
-        let snapshot = Snapshot::build(raw);
-        tracing::debug!(namespace, revision = version.revision, "snapshot built");
-        Ok(Some(Arc::new(Entry::new(version, snapshot))))
+        let loaded = self.load(namespace).await?;
+        Ok(loaded.map(|(v, raw)| self.install(current, v, raw, "database")))
     }
 
-    /// Polls for changes every `interval` until `stop` resolves. Failures are logged and
+    async fn load(&self, namespace: &str) -> Result<Option<(Version, RawNamespace)>, DbErr> {
+        load_namespace(&self.db, namespace).await.inspect_err(|_| {
+            self.metrics.database_errors.inc();
+        })
+    }
+
+    /// Compiles `raw` unless `current` is already as new.
+    fn install(
+        &self,
+        current: Option<&Arc<Entry>>,
+        version: Version,
+        raw: RawNamespace,
+        source: &str,
+    ) -> Arc<Entry> {
+        if let Some(entry) = current {
+            if entry.version >= version {
+                return entry.clone();
+            }
+        }
+        if let Some((secs, nanos)) = raw.modified_at {
+            let written = chrono::DateTime::from_timestamp(secs, nanos.max(0) as u32);
+            if let Some(written) = written {
+                let lag = (chrono::Utc::now() - written).to_std().unwrap_or_default();
+                self.metrics.propagation_lag.observe(lag.as_secs_f64());
+            }
+        }
+        let namespace = raw.key.clone();
+        let snapshot = Snapshot::build(raw);
+        self.metrics
+            .snapshot_builds
+            .with_label_values(&[source])
+            .inc();
+        tracing::debug!(
+            namespace,
+            revision = version.revision,
+            source,
+            "snapshot built"
+        );
+        Arc::new(Entry::new(version, snapshot))
+    }
+
+    /// Polls for changes every `interval` until `stop` resolves. Failures are logged once and
     /// retried at the next tick; the last snapshots keep serving.
     pub async fn poll(
         self: Arc<Self>,
@@ -183,6 +302,18 @@ impl SnapshotCache {
                 }
                 Err(_) => {}
             }
+        }
+    }
+
+    /// Refreshes the age gauges (called when metrics are scraped).
+    pub fn update_age_metrics(&self) {
+        let age = self.sync_age().map(|d| d.as_secs_f64()).unwrap_or(f64::NAN);
+        self.metrics.last_sync_age.set(age);
+        for (key, _) in self.versions() {
+            self.metrics
+                .snapshot_age
+                .with_label_values(&[&key])
+                .set(age);
         }
     }
 }

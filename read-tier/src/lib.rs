@@ -8,6 +8,9 @@
 pub mod cache;
 pub mod grpc;
 pub mod http;
+pub mod l2;
+pub mod metrics;
+pub mod notify;
 pub mod service;
 pub mod startup;
 pub mod state;

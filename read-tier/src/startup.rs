@@ -9,6 +9,7 @@ use std::time::Duration;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use anyhow::Context as _;
 use flipt_proto::flipt::evaluation::evaluation_service_server::EvaluationServiceServer;
+use flipt_shared::cache::RedisSettings;
 use flipt_shared::gateway::{self, is_gateway_path};
 use flipt_shared::store::{self, PoolOptions};
 use flipt_shared::transport::ErrorBody;
@@ -17,6 +18,8 @@ use tonic_health::ServingStatus;
 
 use crate::cache::SnapshotCache;
 use crate::grpc::ReadApi;
+use crate::l2::SharedSnapshots;
+use crate::metrics::Metrics;
 use crate::state::ReadState;
 
 /// What a read instance needs to start, resolved from the configuration.
@@ -33,6 +36,10 @@ pub struct Settings {
     pub ofrep_polling_ms: Option<u32>,
     pub grace_period: Duration,
     pub http_workers: Option<usize>,
+    /// The shared Redis cache (L2) and invalidation channel, when configured.
+    pub redis: Option<RedisSettings>,
+    /// How long an instance waits for another's build of a snapshot before building itself.
+    pub l2_wait: Duration,
 }
 
 /// A built read instance: connected, first snapshots loaded if the database answered.
@@ -60,9 +67,8 @@ async fn not_served(req: HttpRequest) -> HttpResponse {
     }
 }
 
-async fn health(state: web::Data<ReadState>) -> HttpResponse {
-    // Liveness keeps Flipt's contract: the process answers while it runs.
-    let _ = &state;
+/// `GET /health`: liveness, Flipt's contract (the process answers while it runs).
+async fn health() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
         .body(r#"{"status":"SERVING"}"#)
@@ -75,7 +81,15 @@ impl Application {
         let db = store::connect(&settings.database_url, &settings.pool)
             .await
             .context("failed to connect to database")?;
-        let cache = Arc::new(SnapshotCache::new(db));
+        let metrics = Metrics::new();
+        let l2 = match &settings.redis {
+            Some(redis) => Some(
+                SharedSnapshots::new(redis.clone(), settings.l2_wait, metrics.clone())
+                    .map_err(|e| anyhow::anyhow!("cache.redis: {e}"))?,
+            ),
+            None => None,
+        };
+        let cache = Arc::new(SnapshotCache::new(db, l2, metrics));
         if let Err(err) = cache.sync().await {
             tracing::warn!(error = %err, "initial snapshot load failed; will retry");
         }
@@ -147,15 +161,23 @@ impl Application {
                 let _ = grpc_stopped.await;
             });
 
-        let (stop_poll, poll_stopped) = tokio::sync::oneshot::channel::<()>();
+        let (stop_poll, poll_stopped) = tokio::sync::watch::channel(false);
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
         let poller = tokio::spawn(
             state
                 .cache
                 .clone()
-                .poll(settings.poll_interval, async move {
-                    let _ = poll_stopped.await;
-                }),
+                .poll(settings.poll_interval, stopped(poll_stopped.clone())),
         );
+        let subscriber = settings.redis.clone().map(|redis| {
+            tokio::spawn(crate::notify::subscribe(
+                state.cache.clone(),
+                redis,
+                stopped(poll_stopped.clone()),
+            ))
+        });
         let mut http_task = tokio::spawn(http_server);
         let mut grpc_task = tokio::spawn(grpc_server);
 
@@ -170,8 +192,11 @@ impl Application {
             .await;
         http_handle.stop(true).await;
         let _ = stop_grpc.send(());
-        let _ = stop_poll.send(());
+        let _ = stop_poll.send(true);
         let _ = poller.await;
+        if let Some(subscriber) = subscriber {
+            let _ = subscriber.await;
+        }
         if let Some((which, res)) = early {
             res.context("server task panicked")??;
             anyhow::bail!("{which} server stopped unexpectedly");
@@ -194,6 +219,7 @@ fn http_server(
             .app_data(web::PayloadConfig::new(gateway::MAX_BODY_BYTES))
             .wrap_fn(gateway::normalize)
             .route("/health", web::get().to(health))
+            .configure(crate::http::operational_routes)
             .configure(crate::http::routes)
             .default_service(web::to(not_served))
     })
@@ -225,6 +251,7 @@ impl Settings {
             Some(url) => url,
             None => config.db.resolved_url()?,
         };
+        let redis = RedisSettings::from_config(&config.cache).map_err(|e| anyhow::anyhow!(e))?;
         let ofrep_polling_ms = config
             .cache
             .enabled
@@ -243,6 +270,8 @@ impl Settings {
             ofrep_polling_ms,
             grace_period: server.shutdown.grace_period,
             http_workers: None,
+            redis,
+            l2_wait: Duration::from_secs(2),
         })
     }
 }

@@ -317,12 +317,18 @@ pub struct InvalidationConfig {
     /// How often read instances poll every namespace's revision.
     #[serde(with = "go_duration")]
     pub poll_interval: Duration,
+    /// Write tier: publish `{namespace, revision}` on Redis after each commit.
+    pub publish: bool,
+    /// The Redis channel of those notifications (read instances subscribe when Redis is on).
+    pub channel: String,
 }
 
 impl Default for InvalidationConfig {
     fn default() -> Self {
         Self {
             poll_interval: Duration::from_secs(1),
+            publish: false,
+            channel: "flipt:invalidate".to_owned(),
         }
     }
 }

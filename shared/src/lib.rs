@@ -4,6 +4,7 @@
 //! `error` and `paging` are pure; `store`, `config`, `telemetry` and `transport` do I/O or know
 //! about the transports.
 
+pub mod cache;
 pub mod config;
 pub mod engine;
 pub mod error;

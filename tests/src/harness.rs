@@ -18,7 +18,7 @@ pub enum Backend {
     MySql,
 }
 
-fn postgres_server() -> String {
+pub fn postgres_server() -> String {
     std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
@@ -136,6 +136,7 @@ pub fn test_settings(database_url: &str) -> Settings {
         serve_evaluation: true,
         poll_interval: Duration::from_secs(1),
         ofrep_polling_ms: None,
+        publish: None,
     }
 }
 
@@ -261,6 +262,11 @@ impl TestApp {
         FliptClient::connect(self.grpc_addr.clone())
             .await
             .expect("grpc connects")
+    }
+
+    /// The URL of this app's database (for a read instance over the same data).
+    pub fn database_url(&self) -> &str {
+        &self._database.url
     }
 
     /// The stored revision of a namespace.

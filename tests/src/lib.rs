@@ -8,6 +8,10 @@
 #[cfg(test)]
 mod bad_input;
 #[cfg(test)]
+mod binary;
+#[cfg(test)]
+mod evaluation;
+#[cfg(test)]
 mod flags;
 #[cfg(test)]
 mod grpc;
@@ -18,7 +22,13 @@ mod legacy;
 #[cfg(test)]
 mod namespaces;
 #[cfg(test)]
+mod ofrep;
+#[cfg(test)]
 mod python_sdk;
+#[cfg(test)]
+mod read_harness;
+#[cfg(test)]
+mod read_tier;
 #[cfg(test)]
 mod revision;
 #[cfg(test)]
@@ -26,7 +36,11 @@ mod rollouts;
 #[cfg(test)]
 mod rules;
 #[cfg(test)]
+mod sdk_evaluation;
+#[cfg(test)]
 mod segments;
+#[cfg(test)]
+mod snapshot;
 #[cfg(test)]
 mod startup;
 #[cfg(test)]

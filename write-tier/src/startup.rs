@@ -15,11 +15,12 @@ use tonic_health::ServingStatus;
 
 use flipt_read::cache::SnapshotCache;
 use flipt_read::grpc::ReadApi;
+use flipt_read::metrics::Metrics;
 use flipt_read::state::ReadState;
 
 use crate::grpc::FliptApi;
 use crate::http;
-use crate::state::{AppState, Health};
+use crate::state::{AppState, Health, Notifier};
 
 /// What the write tier needs to start, resolved from the configuration.
 #[derive(Debug, Clone)]
@@ -43,6 +44,8 @@ pub struct Settings {
     pub poll_interval: Duration,
     /// OFREP's advertised polling interval, when the evaluation cache is enabled.
     pub ofrep_polling_ms: Option<u32>,
+    /// Redis to announce commits on (`cache.invalidation.publish`).
+    pub publish: Option<flipt_shared::cache::RedisSettings>,
 }
 
 /// A built write tier: connected, migrated, both ports bound, not yet serving.
@@ -69,8 +72,9 @@ impl Application {
         let grpc = tokio::net::TcpListener::bind(settings.grpc_addr)
             .await
             .with_context(|| format!("failed to bind gRPC listener on {}", settings.grpc_addr))?;
+        let metrics = Metrics::new();
         let reader = if settings.serve_evaluation {
-            let cache = Arc::new(SnapshotCache::new(db.clone()));
+            let cache = Arc::new(SnapshotCache::new(db.clone(), None, metrics.clone()));
             cache
                 .sync()
                 .await
@@ -82,11 +86,22 @@ impl Application {
         } else {
             None
         };
+        let notifier = match &settings.publish {
+            Some(redis) => Some(Notifier {
+                pool: redis
+                    .pool()
+                    .map_err(|e| anyhow::anyhow!("cache.redis: {e}"))?,
+                channel: redis.channel.clone(),
+            }),
+            None => None,
+        };
         let state = AppState {
             db,
             read_only: settings.read_only,
             health: Health::default(),
             reader,
+            notifier,
+            metrics,
         };
         Ok(Application {
             state,
@@ -281,6 +296,14 @@ impl Settings {
                 .cache
                 .enabled
                 .then(|| u32::try_from(config.cache.ttl.as_millis()).unwrap_or(u32::MAX)),
+            publish: if config.cache.invalidation.publish {
+                Some(
+                    flipt_shared::cache::RedisSettings::connection(&config.cache)
+                        .map_err(|e| anyhow::anyhow!(e))?,
+                )
+            } else {
+                None
+            },
         })
     }
 }

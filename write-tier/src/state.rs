@@ -14,6 +14,17 @@ pub struct AppState {
     pub health: Health,
     /// The evaluation surfaces mounted in this process (`server.role: all`).
     pub reader: Option<flipt_read::state::ReadState>,
+    /// Where commits are announced to read instances (`cache.invalidation.publish`).
+    pub notifier: Option<Notifier>,
+    /// The process's instruments (the evaluation ones when `reader` is mounted).
+    pub metrics: flipt_read::metrics::Metrics,
+}
+
+/// Publishes `{namespace, revision}` on Redis after commits.
+#[derive(Clone)]
+pub struct Notifier {
+    pub pool: flipt_shared::cache::RedisPool,
+    pub channel: String,
 }
 
 /// Whether the process is serving; flips to not-serving when shutdown begins.

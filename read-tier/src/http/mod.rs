@@ -19,6 +19,35 @@ fn resource(path: &str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(method_not_allowed))
 }
 
+/// Registers `/metrics` and `/health/ready` (needs `web::Data<ReadState>` in the app).
+pub fn operational_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/metrics", web::get().to(metrics))
+        .route("/health/ready", web::get().to(ready));
+}
+
+/// `GET /metrics`: Prometheus text exposition.
+async fn metrics(state: Data) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.render_metrics())
+}
+
+/// `GET /health/ready`: ready once every namespace has been loaded once; stays ready while a
+/// replica or Redis is down (the last snapshots keep serving, their age is in `/metrics`).
+async fn ready(state: Data) -> HttpResponse {
+    if state.cache.is_ready() {
+        HttpResponse::Ok()
+            .content_type("application/json")
+            .body(r#"{"status":"READY"}"#)
+    } else {
+        flipt_shared::transport::ErrorBody::new(
+            tonic::Code::Unavailable,
+            "no snapshot has been loaded yet",
+        )
+        .into_response()
+    }
+}
+
 /// Registers the evaluation surfaces (needs `web::Data<ReadState>` in the app).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/evaluate/v1/variant").route(web::post().to(variant)))

@@ -6,7 +6,10 @@ use flipt_proto::flipt::evaluation as ev;
 use flipt_shared::engine::{self, FlagType};
 use flipt_shared::{Error, Result};
 
-use super::{eval_error, flag_not_found, millis_since, namespace_or_default, new_request_id, now};
+use super::{
+    eval_error, flag_not_found, millis_since, namespace_or_default, new_request_id, now,
+    record_boolean, record_variant,
+};
 use crate::cache::SnapshotCache;
 
 /// What one inner evaluation produced, before the bookkeeping fields are filled in.
@@ -28,11 +31,18 @@ fn evaluate(
     let Some(flag) = entry.snapshot.flag(&req.flag_key) else {
         return Ok(None);
     };
+    if want.is_none() && !matches!(flag.type_number(), 0 | 1) {
+        return Err(eval_error(engine::EvalError::UnknownFlagType(
+            flag.type_number(),
+        )));
+    }
     let kind = want.unwrap_or(flag.flag_type());
+    let started = Instant::now();
     match kind {
         FlagType::Variant => {
-            let out = engine::evaluate_variant(flag, &req.flag_key, &req.entity_id, &req.context)
-                .map_err(eval_error)?;
+            let out = engine::evaluate_variant(flag, &req.flag_key, &req.entity_id, &req.context);
+            record_variant(cache, namespace, flag.key(), &out, started);
+            let out = out.map_err(eval_error)?;
             Ok(Some(Outcome::Variant(ev::VariantEvaluationResponse {
                 r#match: out.matched,
                 segment_keys: out.segment_keys.iter().map(|k| (*k).to_owned()).collect(),
@@ -44,8 +54,9 @@ fn evaluate(
             })))
         }
         FlagType::Boolean => {
-            let out =
-                engine::evaluate_boolean(flag, &req.entity_id, &req.context).map_err(eval_error)?;
+            let out = engine::evaluate_boolean(flag, &req.entity_id, &req.context);
+            record_boolean(cache, namespace, flag.key(), &out, started);
+            let out = out.map_err(eval_error)?;
             Ok(Some(Outcome::Boolean(ev::BooleanEvaluationResponse {
                 enabled: out.enabled,
                 reason: out.reason.v2() as i32,

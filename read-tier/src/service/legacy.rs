@@ -7,7 +7,10 @@ use flipt_proto::flipt as pb;
 use flipt_shared::engine;
 use flipt_shared::{Error, Result};
 
-use super::{eval_error, flag_not_found, millis_since, namespace_or_default, new_request_id, now};
+use super::{
+    eval_error, flag_not_found, millis_since, namespace_or_default, new_request_id, now,
+    record_variant,
+};
 use crate::cache::SnapshotCache;
 
 /// Evaluates one legacy request; `None` when the flag does not exist.
@@ -22,8 +25,10 @@ fn evaluate(
     let Some(flag) = entry.snapshot.flag(&req.flag_key) else {
         return Ok(None);
     };
-    let out = engine::evaluate_variant(flag, &req.flag_key, &req.entity_id, &req.context)
-        .map_err(eval_error)?;
+    let started = Instant::now();
+    let out = engine::evaluate_variant(flag, &req.flag_key, &req.entity_id, &req.context);
+    record_variant(cache, namespace, flag.key(), &out, started);
+    let out = out.map_err(eval_error)?;
     let segment_keys: Vec<String> = out.segment_keys.iter().map(|k| (*k).to_owned()).collect();
     Ok(Some(pb::EvaluationResponse {
         entity_id: req.entity_id.clone(),

@@ -6,8 +6,12 @@ pub mod legacy;
 pub mod ofrep;
 pub mod snapshot;
 
-use flipt_shared::engine::EvalError;
+use std::time::Instant;
+
+use flipt_shared::engine::{BooleanOutcome, EvalError, VariantOutcome};
 use flipt_shared::Error;
+
+use crate::cache::SnapshotCache;
 
 /// Applies Flipt's defaulting rule: an empty namespace key means `default`.
 pub fn namespace_or_default(key: &str) -> &str {
@@ -50,4 +54,52 @@ pub fn millis_since(start: std::time::Instant) -> f64 {
 /// The current time as a protobuf timestamp.
 pub fn now() -> flipt_proto::google::protobuf::Timestamp {
     flipt_proto::google::protobuf::Timestamp::from(chrono::Utc::now())
+}
+
+/// Records a variant evaluation in the metrics.
+pub fn record_variant(
+    cache: &SnapshotCache,
+    namespace: &str,
+    flag: &str,
+    result: &Result<VariantOutcome<'_>, EvalError>,
+    started: Instant,
+) {
+    let metrics = cache.metrics();
+    match result {
+        Ok(out) => metrics.record_result(
+            namespace,
+            flag,
+            "variant",
+            out.reason.v2().as_str_name(),
+            out.variant_key,
+            if out.matched { "true" } else { "false" },
+            &out.segment_keys.join(","),
+            started.elapsed(),
+        ),
+        Err(_) => metrics.record_error(namespace, flag),
+    }
+}
+
+/// Records a boolean evaluation in the metrics.
+pub fn record_boolean(
+    cache: &SnapshotCache,
+    namespace: &str,
+    flag: &str,
+    result: &Result<BooleanOutcome<'_>, EvalError>,
+    started: Instant,
+) {
+    let metrics = cache.metrics();
+    match result {
+        Ok(out) => metrics.record_result(
+            namespace,
+            flag,
+            "boolean",
+            out.reason.v2().as_str_name(),
+            if out.enabled { "true" } else { "false" },
+            "",
+            "",
+            started.elapsed(),
+        ),
+        Err(_) => metrics.record_error(namespace, flag),
+    }
 }

@@ -140,8 +140,10 @@ pub fn evaluate_flag(
     };
     match flag.flag_type() {
         FlagType::Variant => {
-            let out =
-                engine::evaluate_variant(flag, key, entity_id, context).map_err(engine_error)?;
+            let started = std::time::Instant::now();
+            let out = engine::evaluate_variant(flag, key, entity_id, context);
+            super::record_variant(cache, namespace, flag.key(), &out, started);
+            let out = out.map_err(engine_error)?;
             let mut metadata = Struct::default();
             if !out.segment_keys.is_empty() {
                 metadata.fields.insert(
@@ -164,7 +166,10 @@ pub fn evaluate_flag(
             })
         }
         FlagType::Boolean => {
-            let out = engine::evaluate_boolean(flag, entity_id, context).map_err(engine_error)?;
+            let started = std::time::Instant::now();
+            let out = engine::evaluate_boolean(flag, entity_id, context);
+            super::record_boolean(cache, namespace, flag.key(), &out, started);
+            let out = out.map_err(engine_error)?;
             Ok(pb::EvaluatedFlag {
                 key: flag.key().to_owned(),
                 reason: out.reason.ofrep() as i32,

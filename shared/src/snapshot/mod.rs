@@ -50,6 +50,7 @@ impl Snapshot {
         let RawNamespace {
             key: namespace,
             revision,
+            modified_at: _,
             flags: raw_flags,
             variants: raw_variants,
             segments: raw_segments,

@@ -1,12 +1,17 @@
 //! The uncompiled state of one namespace, as the store loads it: plain rows, no ordering
 //! guarantees beyond what each field documents. `Snapshot::build` compiles it.
 
+use serde::{Deserialize, Serialize};
+
 /// Everything evaluation needs from one namespace at one revision.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RawNamespace {
     pub key: String,
     /// The namespace's `revision` column, read in the same transaction as the rows.
     pub revision: i64,
+    /// When the namespace was last written (`state_modified_at`, UTC), if recorded.
+    #[serde(default)]
+    pub modified_at: Option<(i64, i32)>,
     pub flags: Vec<RawFlag>,
     pub variants: Vec<RawVariant>,
     pub segments: Vec<RawSegment>,
@@ -17,7 +22,7 @@ pub struct RawNamespace {
 }
 
 /// A flag row. `created_at`/`updated_at` are UTC (seconds, nanos).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawFlag {
     pub key: String,
     pub name: String,
@@ -31,7 +36,7 @@ pub struct RawFlag {
 }
 
 /// A variant row; `attachment` is the stored JSON text (`""` when none).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawVariant {
     pub id: String,
     pub flag_key: String,
@@ -40,14 +45,14 @@ pub struct RawVariant {
 }
 
 /// A segment row (`match_type`: 0 = ALL, 1 = ANY).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawSegment {
     pub key: String,
     pub match_type: i32,
 }
 
 /// A constraint row (`constraint_type`: 1 string … 5 entity id; others unknown).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawConstraint {
     pub id: String,
     pub segment_key: String,
@@ -58,7 +63,7 @@ pub struct RawConstraint {
 }
 
 /// A rule of a variant flag with the keys of its segments (`segment_operator`: 0 = OR, 1 = AND).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawRule {
     pub id: String,
     pub flag_key: String,
@@ -70,7 +75,7 @@ pub struct RawRule {
 
 /// A distribution row; `rollout` is the stored percentage (0–100), `created_at` orders a rule's
 /// distributions (ties broken by `id`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawDistribution {
     pub id: String,
     pub rule_id: String,
@@ -80,7 +85,7 @@ pub struct RawDistribution {
 }
 
 /// A rollout of a boolean flag with its member.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawRollout {
     pub id: String,
     pub flag_key: String,
@@ -92,7 +97,7 @@ pub struct RawRollout {
 }
 
 /// The member of a rollout.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum RawRolloutMember {
     Threshold {
         percentage: f32,

@@ -277,6 +277,7 @@ async fn load_in(
         RawNamespace {
             key: ns.key,
             revision: ns.revision,
+            modified_at: ns.state_modified_at.map(pair),
             flags,
             variants,
             segments,

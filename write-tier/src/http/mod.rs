@@ -14,7 +14,9 @@ use crate::state::AppState;
 
 /// Registers every route of the write tier's HTTP listener.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health", web::get().to(health));
+    cfg.route("/health", web::get().to(health))
+        .route("/health/ready", web::get().to(ready))
+        .route("/metrics", web::get().to(metrics));
     management::routes(cfg);
 }
 
@@ -50,4 +52,28 @@ async fn health(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     } else {
         ErrorBody::new(tonic::Code::Unavailable, "service is not serving").into_response()
     }
+}
+
+/// `GET /health/ready`: the primary answers and, in standalone mode, snapshots are loaded;
+/// 503 while shutting down.
+async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    let reader_ready = state.reader.as_ref().is_none_or(|r| r.cache.is_ready());
+    if state.health.is_serving() && reader_ready && state.db.ping().await.is_ok() {
+        HttpResponse::Ok()
+            .content_type("application/json")
+            .body(r#"{"status":"READY"}"#)
+    } else {
+        ErrorBody::new(tonic::Code::Unavailable, "not ready").into_response()
+    }
+}
+
+/// `GET /metrics`: Prometheus text exposition.
+async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let text = match &state.reader {
+        Some(reader) => reader.render_metrics(),
+        None => state.metrics.render(),
+    };
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(text)
 }

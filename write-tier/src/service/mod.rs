@@ -62,7 +62,30 @@ pub(crate) async fn commit(
     txn: DatabaseTransaction,
     namespace_key: &str,
 ) -> Result<()> {
+    // The revision this commit produces, read inside the transaction, for the announcement.
+    let revision = match &state.notifier {
+        Some(_) => namespace::Entity::find_by_id(namespace_key.to_owned())
+            .one(&txn)
+            .await?
+            .map(|n| n.revision),
+        None => None,
+    };
     txn.commit().await?;
+    if let (Some(notifier), Some(revision)) = (&state.notifier, revision) {
+        // Off the request path: a slow or absent Redis must not slow writes (polling covers it).
+        let notifier = notifier.clone();
+        let note = flipt_shared::cache::Invalidation {
+            namespace: namespace_key.to_owned(),
+            revision,
+        };
+        tokio::spawn(async move {
+            if let Err(err) =
+                flipt_shared::cache::publish(&notifier.pool, &notifier.channel, &note).await
+            {
+                tracing::warn!(namespace = %note.namespace, error = %err, "invalidation not published");
+            }
+        });
+    }
     if let Some(reader) = &state.reader {
         if let Err(err) = reader.cache.refresh(namespace_key).await {
             // The poller retries; evaluations see the change at its next tick.
