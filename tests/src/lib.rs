@@ -44,4 +44,6 @@ mod snapshot;
 #[cfg(test)]
 mod startup;
 #[cfg(test)]
+mod topology;
+#[cfg(test)]
 mod variants;

@@ -119,6 +119,78 @@ impl sea_orm::sea_query::Nullable for DbTime {
     }
 }
 
+/// A JSON column read as its text: verbatim where the database keeps text (SQLite; MariaDB's
+/// JSON is text), and the database's own rendering where it does not (PostgreSQL JSONB, MySQL
+/// JSON), exactly as Flipt returns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonText(pub String);
+
+impl From<JsonText> for sea_orm::Value {
+    fn from(t: JsonText) -> Self {
+        sea_orm::Value::String(Some(Box::new(t.0)))
+    }
+}
+
+impl sea_orm::TryGetable for JsonText {
+    fn try_get_by<I: sea_orm::ColIdx>(
+        res: &sea_orm::QueryResult,
+        index: I,
+    ) -> Result<Self, sea_orm::TryGetError> {
+        match String::try_get_by(res, index) {
+            Ok(text) => Ok(JsonText(text)),
+            Err(sea_orm::TryGetError::Null(col)) => Err(sea_orm::TryGetError::Null(col)),
+            Err(first) => serde_json::Value::try_get_by(res, index)
+                .map(|v| JsonText(v.to_string()))
+                .map_err(|_| first),
+        }
+    }
+}
+
+impl sea_orm::sea_query::ValueType for JsonText {
+    fn try_from(v: sea_orm::Value) -> Result<Self, sea_orm::sea_query::ValueTypeErr> {
+        match v {
+            sea_orm::Value::String(Some(s)) => Ok(JsonText(*s)),
+            sea_orm::Value::Json(Some(j)) => Ok(JsonText(j.to_string())),
+            _ => Err(sea_orm::sea_query::ValueTypeErr),
+        }
+    }
+
+    fn type_name() -> String {
+        "JsonText".to_owned()
+    }
+
+    fn array_type() -> sea_orm::sea_query::ArrayType {
+        sea_orm::sea_query::ArrayType::String
+    }
+
+    fn column_type() -> sea_orm::sea_query::ColumnType {
+        sea_orm::sea_query::ColumnType::Json
+    }
+}
+
+impl sea_orm::sea_query::Nullable for JsonText {
+    fn null() -> sea_orm::Value {
+        sea_orm::Value::String(None)
+    }
+}
+
+/// The SQL expression that stores `text` in a JSON column: PostgreSQL needs an explicit cast
+/// from text, the others take the text as is.
+pub fn json_text_expr(
+    backend: sea_orm::DbBackend,
+    text: Option<String>,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::Expr;
+    match (backend, text) {
+        // An untyped NULL: a NULL bound as text would not fit a JSONB column either.
+        (_, None) => Expr::cust("NULL"),
+        (sea_orm::DbBackend::Postgres, Some(text)) => {
+            Expr::value(text).cast_as(sea_orm::sea_query::Alias::new("jsonb"))
+        }
+        (_, Some(text)) => Expr::value(text),
+    }
+}
+
 /// The current time as stored: UTC, truncated to microseconds so that what a create returns
 /// equals what a later read returns on every database.
 pub fn now() -> DbTime {

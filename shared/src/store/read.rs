@@ -18,7 +18,7 @@ use super::entity::{
     constraint, distribution, flag, namespace, rollout, rollout_segment, rollout_segment_reference,
     rollout_threshold, rule, rule_segment, segment, variant,
 };
-use super::timestamp;
+use super::{timestamp, JsonText};
 use crate::paging::Page;
 
 /// One page of a list.
@@ -105,11 +105,12 @@ pub async fn list_namespaces(
 
 // ---------------------------------------------------------------- flags and variants
 
-/// Renders a stored JSON attachment in compact form (`""` when there is none).
-pub fn attachment_text(value: &Option<serde_json::Value>) -> String {
+/// A stored attachment in compact form (insignificant whitespace removed, nothing else
+/// changed; `""` when there is none).
+pub fn attachment_text(value: &Option<JsonText>) -> String {
     match value {
         None => String::new(),
-        Some(v) => serde_json::to_string(v).unwrap_or_default(),
+        Some(text) => crate::engine::compact_json(&text.0),
     }
 }
 

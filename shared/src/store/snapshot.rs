@@ -14,7 +14,6 @@ use super::entity::{
     constraint, distribution, flag, namespace, rollout, rollout_segment, rollout_segment_reference,
     rollout_threshold, rule, rule_segment, segment, variant,
 };
-use super::read::attachment_text;
 use super::DbTime;
 use crate::snapshot::raw::{
     RawConstraint, RawDistribution, RawFlag, RawNamespace, RawRollout, RawRolloutMember, RawRule,
@@ -118,7 +117,8 @@ async fn load_in(
         .await?
         .into_iter()
         .map(|v| RawVariant {
-            attachment: attachment_text(&v.attachment),
+            // Verbatim: evaluation compacts it, the snapshot's default variant shows it as stored.
+            attachment: v.attachment.map(|t| t.0).unwrap_or_default(),
             id: v.id,
             flag_key: v.flag_key,
             key: v.key,

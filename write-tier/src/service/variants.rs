@@ -2,10 +2,10 @@
 
 use flipt_proto::flipt as pb;
 use flipt_shared::store::entity::{distribution, flag, variant};
-use flipt_shared::store::{now, read, unique_violation};
+use flipt_shared::store::{json_text_expr, now, read, unique_violation};
 use flipt_shared::{Error, Result};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::{begin, bump_revision, check_len, namespace_or_default, require};
 use crate::state::AppState;
@@ -13,12 +13,12 @@ use crate::state::AppState;
 /// Largest attachment accepted, in bytes.
 pub const MAX_ATTACHMENT_BYTES: usize = 1_024_000;
 
-/// Validates an attachment and returns what is stored (`None` for `""`).
-pub(crate) fn parse_attachment(text: &str) -> Result<Option<serde_json::Value>> {
+/// Validates an attachment and returns what is stored: the text as given (`None` for `""`).
+pub(crate) fn parse_attachment(text: &str) -> Result<Option<String>> {
     if text.is_empty() {
         return Ok(None);
     }
-    let value: serde_json::Value = serde_json::from_str(text)
+    serde_json::from_str::<serde::de::IgnoredAny>(text)
         .map_err(|_| Error::invalid_field("attachment", "must be a json string"))?;
     if text.len() > MAX_ATTACHMENT_BYTES {
         return Err(Error::invalid_field(
@@ -26,7 +26,24 @@ pub(crate) fn parse_attachment(text: &str) -> Result<Option<serde_json::Value>> 
             "must be less than 1000 KB",
         ));
     }
-    Ok(Some(value))
+    Ok(Some(text.to_owned()))
+}
+
+/// Stores a variant's attachment text (a separate statement: PostgreSQL needs a cast to JSONB).
+async fn set_attachment(
+    db: &impl ConnectionTrait,
+    id: &str,
+    attachment: Option<String>,
+) -> Result<()> {
+    variant::Entity::update_many()
+        .col_expr(
+            variant::Column::Attachment,
+            json_text_expr(db.get_database_backend(), attachment),
+        )
+        .filter(variant::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 fn not_unique(ns: &str, flag_key: &str, key: &str) -> Error {
@@ -60,7 +77,7 @@ pub async fn create_variant(
         key: Set(req.key.clone()),
         name: Set(req.name),
         description: Set(req.description),
-        attachment: Set(attachment),
+        attachment: sea_orm::ActiveValue::NotSet,
         created_at: Set(at),
         updated_at: Set(at),
     };
@@ -70,6 +87,7 @@ pub async fn create_variant(
         .map_err(|e| {
             unique_violation(e, || not_unique(&ns, &req.flag_key, &req.key).to_string())
         })?;
+    set_attachment(&txn, &id, attachment).await?;
     bump_revision(&txn, &ns).await?;
     let created = read::find_variant(&txn, &ns, &req.flag_key, &id)
         .await?
@@ -100,11 +118,11 @@ pub async fn update_variant(
     row.key = Set(req.key.clone());
     row.name = Set(req.name);
     row.description = Set(req.description);
-    row.attachment = Set(attachment);
     row.updated_at = Set(now());
     row.update(&txn).await.map_err(|e| {
         unique_violation(e, || not_unique(&ns, &req.flag_key, &req.key).to_string())
     })?;
+    set_attachment(&txn, &req.id, attachment).await?;
     bump_revision(&txn, &ns).await?;
     let updated = read::find_variant(&txn, &ns, &req.flag_key, &req.id)
         .await?

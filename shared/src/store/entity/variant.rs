@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::store::DbTime;
+use crate::store::{DbTime, JsonText};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "variants")]
@@ -14,7 +14,7 @@ pub struct Model {
     pub key: String,
     pub name: String,
     pub description: String,
-    pub attachment: Option<Json>,
+    pub attachment: Option<JsonText>,
     pub created_at: DbTime,
     pub updated_at: DbTime,
 }
