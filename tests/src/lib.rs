@@ -10,6 +10,8 @@ mod bad_input;
 #[cfg(test)]
 mod binary;
 #[cfg(test)]
+mod deployment;
+#[cfg(test)]
 mod evaluation;
 #[cfg(test)]
 mod flags;
