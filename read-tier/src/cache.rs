@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwap;
 use bytes::Bytes;
 use flipt_shared::snapshot::raw::RawNamespace;
-use flipt_shared::snapshot::{ClientVersion, Snapshot};
+use flipt_shared::snapshot::{etag_of_version, ClientVersion, Snapshot};
 use flipt_shared::store::snapshot::{load_namespace, versions, Version};
 use sea_orm::{DatabaseConnection, DbErr};
 
@@ -43,7 +43,15 @@ fn gate(accept: &ClientVersion) -> usize {
 
 impl Entry {
     fn new(version: Version, snapshot: Snapshot) -> Self {
-        let etag = snapshot.etag();
+        // The namespace's creation time is part of the ETag: a namespace deleted and created
+        // again starts its revisions over, and a client must not get a 304 for the old one.
+        let etag = etag_of_version(&format!(
+            "{}@{}.{:09}@{}",
+            snapshot.namespace(),
+            version.created_at.0,
+            version.created_at.1,
+            version.revision
+        ));
         Entry {
             version,
             snapshot,
@@ -213,6 +221,13 @@ impl SnapshotCache {
             self.metrics.cache_misses.with_label_values(&["l2"]).inc();
             match l2.lock(namespace, &target).await {
                 Lock::Acquired(token) => {
+                    // Another instance may have stored it and released its lock between our
+                    // miss and our lock: check again, so the database builds it only once.
+                    if let Some(raw) = l2.get(namespace, &target).await {
+                        l2.unlock(namespace, &target, &token).await;
+                        self.metrics.cache_hits.with_label_values(&["l2"]).inc();
+                        return Ok(Some(self.install(current, target, raw, "l2")));
+                    }
                     let loaded = self.load(namespace).await;
                     if let Ok(Some((version, raw))) = &loaded {
                         l2.put(namespace, version, raw).await;

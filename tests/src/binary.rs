@@ -5,17 +5,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The workspace's debug binary (nextest builds every binary of the workspace).
 fn binary(name: &str) -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/debug")
-        .join(name);
-    assert!(
-        path.exists(),
-        "{} not built; run the tests through `cargo nextest run --workspace`",
-        path.display()
-    );
-    path
+    crate::harness::workspace_binary(name)
 }
 
 fn free_port() -> u16 {

@@ -481,15 +481,9 @@ fn every_flipt_variable_in_the_deployment_files_names_a_config_key() {
     );
 }
 
-/// The debug binary of the workspace (built by `cargo build`/`cargo nextest run --workspace`).
+/// The debug binary of the workspace.
 fn binary(name: &str) -> PathBuf {
-    let path = root().join("target/debug").join(name);
-    assert!(
-        path.exists(),
-        "{} not built; build the workspace first (cargo build --workspace)",
-        path.display()
-    );
-    path
+    crate::harness::workspace_binary(name)
 }
 
 /// Runs `args` with exactly `env` (plus HOME and PATH) and returns (success, stderr).

@@ -107,6 +107,20 @@ impl Drop for TestDatabase {
     }
 }
 
+/// A binary of the workspace's debug build (`CARGO_TARGET_DIR` honoured, as `.ci/run` sets it).
+pub fn workspace_binary(name: &str) -> std::path::PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let path = target.join("debug").join(name);
+    assert!(
+        path.exists(),
+        "{} not built; build the workspace's binaries first (`cargo build --workspace --bins`)",
+        path.display()
+    );
+    path
+}
+
 /// Installs a log subscriber once when `TEST_LOG` is set (e.g. `TEST_LOG=debug`).
 pub fn init_tracing() {
     static ONCE: std::sync::Once = std::sync::Once::new();
