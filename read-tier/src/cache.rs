@@ -219,7 +219,12 @@ impl SnapshotCache {
                 return Ok(Some(self.install(current, target, raw, "l2")));
             }
             self.metrics.cache_misses.with_label_values(&["l2"]).inc();
-            match l2.lock(namespace, &target).await {
+            let lock = if l2.is_failing() {
+                Lock::Unavailable
+            } else {
+                l2.lock(namespace, &target).await
+            };
+            match lock {
                 Lock::Acquired(token) => {
                     // Another instance may have stored it and released its lock between our
                     // miss and our lock: check again, so the database builds it only once.

@@ -59,6 +59,12 @@ impl SharedSnapshots {
         })
     }
 
+    /// Whether the last Redis operation failed (then builds skip the lock and go straight to
+    /// the database instead of waiting out another connect timeout).
+    pub fn is_failing(&self) -> bool {
+        self.failing.load(Ordering::Relaxed)
+    }
+
     /// The connection settings (the subscriber opens its own connection).
     pub fn settings(&self) -> &RedisSettings {
         &self.settings

@@ -13,7 +13,9 @@ use crate::cache::SnapshotCache;
 
 /// How long a notified instance keeps retrying while its replica lags behind the revision.
 const CATCH_UP_FOR: Duration = Duration::from_secs(10);
-const CATCH_UP_STEP: Duration = Duration::from_millis(20);
+/// First retry delay while the replica has not replayed the write yet; doubles up to the max.
+const CATCH_UP_FIRST_STEP: Duration = Duration::from_millis(2);
+const CATCH_UP_MAX_STEP: Duration = Duration::from_millis(50);
 
 /// Listens on the invalidation channel until `stop` resolves, reconnecting with backoff.
 pub async fn subscribe(
@@ -83,6 +85,7 @@ pub async fn subscribe(
 /// the poller after a bound.
 async fn catch_up(cache: Arc<SnapshotCache>, note: Invalidation) {
     let deadline = tokio::time::Instant::now() + CATCH_UP_FOR;
+    let mut step = CATCH_UP_FIRST_STEP;
     loop {
         let served = cache
             .get(&note.namespace)
@@ -100,6 +103,7 @@ async fn catch_up(cache: Arc<SnapshotCache>, note: Invalidation) {
         {
             return;
         }
-        tokio::time::sleep(CATCH_UP_STEP).await;
+        tokio::time::sleep(step).await;
+        step = (step * 2).min(CATCH_UP_MAX_STEP);
     }
 }

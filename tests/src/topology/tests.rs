@@ -273,13 +273,3 @@ async fn one_database_build_per_revision() {
         );
     }
 }
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn zz_panics() {
-    let _t = Topology::start(Options {
-        notify: true,
-        ..Options::default()
-    })
-    .await;
-    panic!("boom");
-}
