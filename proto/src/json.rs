@@ -395,6 +395,14 @@ pub fn from_slice<T: DeserializeOwned + prost::Name>(bytes: &[u8]) -> Result<T, 
     let value = if bytes.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Map::new())
     } else {
+        // Fast path: a body that needs none of the normalisations (no nulls, no field given
+        // under both names) decodes directly, without building a `Value` tree first. Every
+        // body the normalisations change makes the generated decoder fail (null where a
+        // string or map value is expected, a duplicate field), so falling back on error gives
+        // the same result as always normalising.
+        if let Ok(message) = serde_json::from_slice::<T>(bytes) {
+            return Ok(message);
+        }
         serde_json::from_slice(bytes)?
     };
     from_value(value)
