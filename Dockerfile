@@ -12,11 +12,24 @@ ARG RUST_VERSION=1
 ARG DEBIAN_RELEASE=bookworm
 
 # ---------------------------------------------------------------------------------------------
-# Build: the README's quick-start build (cargo build --release), for both binaries.
+# Dashboard: the Vite build that cargo's build script runs outside containers.
+# ---------------------------------------------------------------------------------------------
+FROM node:22-${DEBIAN_RELEASE}-slim AS ui
+WORKDIR /ui
+COPY write-tier/ui/package.json write-tier/ui/package-lock.json ./
+RUN npm ci
+COPY write-tier/ui/ ./
+RUN npm run build
+
+# ---------------------------------------------------------------------------------------------
+# Build: the README's quick-start build (cargo build --release), for both binaries, embedding
+# the dashboard built above (UI_PREBUILT=1: no Node.js needed in this stage).
 # ---------------------------------------------------------------------------------------------
 FROM rust:${RUST_VERSION}-${DEBIAN_RELEASE} AS builder
 WORKDIR /src
 COPY . .
+COPY --from=ui /ui/dist write-tier/ui/dist
+ENV UI_PREBUILT=1
 # The cache mounts keep the registry and target/ between builds; the binaries are copied out
 # in the same step because a cache mount is not part of the image.
 RUN --mount=type=cache,target=/usr/local/cargo/registry \

@@ -5,6 +5,7 @@
 //! in proto3 JSON with defaults emitted.
 
 mod management;
+mod ui;
 mod wire;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -18,6 +19,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/health/ready", web::get().to(ready))
         .route("/metrics", web::get().to(metrics));
     management::routes(cfg);
+    ui::routes(cfg);
 }
 
 /// The response for paths no route matches: Flipt's gateway body under its prefixes,

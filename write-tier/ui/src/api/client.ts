@@ -1,0 +1,123 @@
+import { parseErrorBody, ApiError, UNEXPECTED_ERROR } from './errors';
+import type {
+  Constraint,
+  ConstraintInput,
+  Flag,
+  FlagCreate,
+  FlagList,
+  FlagUpdate,
+  Namespace,
+  NamespaceInput,
+  NamespaceList,
+  PageQuery,
+  Segment,
+  SegmentInput,
+  SegmentList,
+  Variant,
+  VariantInput,
+} from './types';
+import { appBasePath } from '../lib/base';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Listeners told about 401 responses (the session is gone). */
+const unauthenticatedListeners = new Set<() => void>();
+export function onUnauthenticated(fn: () => void): () => void {
+  unauthenticatedListeners.add(fn);
+  return () => unauthenticatedListeners.delete(fn);
+}
+
+const enc = encodeURIComponent;
+
+/** Builds a query string from defined, non-empty values. */
+export function queryString(params: Record<string, string | number | boolean | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === '' || v === 0) continue;
+    q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  // Paths are relative to the app base so the dashboard works under a proxy prefix.
+  const url = appBasePath() + path.replace(/^\//, '');
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: {
+        Accept: 'application/json',
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      cache: 'no-store',
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'Unable to reach the server.', null);
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    const err = parseErrorBody(res.status, text);
+    if (err.isUnauthenticated) unauthenticatedListeners.forEach((fn) => fn());
+    throw err;
+  }
+  if (text === '') return {} as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError(res.status, UNEXPECTED_ERROR, null);
+  }
+}
+
+const nsPath = (ns: string) => `/api/v1/namespaces/${enc(ns)}`;
+
+export const api = {
+  // Namespaces
+  listNamespaces: () => request<NamespaceList>('GET', '/api/v1/namespaces'),
+  getNamespace: (key: string) => request<Namespace>('GET', nsPath(key)),
+  createNamespace: (input: NamespaceInput) => request<Namespace>('POST', '/api/v1/namespaces', input),
+  updateNamespace: (key: string, input: NamespaceInput) =>
+    request<Namespace>('PUT', nsPath(key), { name: input.name, description: input.description }),
+  deleteNamespace: (key: string) => request<object>('DELETE', nsPath(key)),
+
+  // Flags
+  listFlags: (ns: string, page: PageQuery = {}) =>
+    request<FlagList>('GET', `${nsPath(ns)}/flags${queryString({ limit: page.limit, pageToken: page.pageToken })}`),
+  getFlag: (ns: string, key: string) => request<Flag>('GET', `${nsPath(ns)}/flags/${enc(key)}`),
+  createFlag: (ns: string, input: FlagCreate) => request<Flag>('POST', `${nsPath(ns)}/flags`, input),
+  updateFlag: (ns: string, key: string, input: FlagUpdate) =>
+    request<Flag>('PUT', `${nsPath(ns)}/flags/${enc(key)}`, input),
+  deleteFlag: (ns: string, key: string) => request<object>('DELETE', `${nsPath(ns)}/flags/${enc(key)}`),
+
+  // Variants
+  createVariant: (ns: string, flag: string, input: VariantInput) =>
+    request<Variant>('POST', `${nsPath(ns)}/flags/${enc(flag)}/variants`, input),
+  updateVariant: (ns: string, flag: string, id: string, input: VariantInput) =>
+    request<Variant>('PUT', `${nsPath(ns)}/flags/${enc(flag)}/variants/${enc(id)}`, input),
+  deleteVariant: (ns: string, flag: string, id: string) =>
+    request<object>('DELETE', `${nsPath(ns)}/flags/${enc(flag)}/variants/${enc(id)}`),
+
+  // Segments
+  listSegments: (ns: string, page: PageQuery = {}) =>
+    request<SegmentList>('GET', `${nsPath(ns)}/segments${queryString({ limit: page.limit, pageToken: page.pageToken })}`),
+  getSegment: (ns: string, key: string) => request<Segment>('GET', `${nsPath(ns)}/segments/${enc(key)}`),
+  createSegment: (ns: string, input: SegmentInput) => request<Segment>('POST', `${nsPath(ns)}/segments`, input),
+  updateSegment: (ns: string, key: string, input: SegmentInput) =>
+    request<Segment>('PUT', `${nsPath(ns)}/segments/${enc(key)}`, {
+      name: input.name,
+      description: input.description,
+      matchType: input.matchType,
+    }),
+  deleteSegment: (ns: string, key: string) => request<object>('DELETE', `${nsPath(ns)}/segments/${enc(key)}`),
+
+  // Constraints
+  createConstraint: (ns: string, segment: string, input: ConstraintInput) =>
+    request<Constraint>('POST', `${nsPath(ns)}/segments/${enc(segment)}/constraints`, input),
+  updateConstraint: (ns: string, segment: string, id: string, input: ConstraintInput) =>
+    request<Constraint>('PUT', `${nsPath(ns)}/segments/${enc(segment)}/constraints/${enc(id)}`, input),
+  deleteConstraint: (ns: string, segment: string, id: string) =>
+    request<object>('DELETE', `${nsPath(ns)}/segments/${enc(segment)}/constraints/${enc(id)}`),
+};

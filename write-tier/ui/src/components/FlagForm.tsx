@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import type { FlagType } from '../api/types';
+import { Field } from './Field';
+import { KeyNameFields } from './KeyNameFields';
+import { validateKey, validateRequired } from '../lib/validation';
+
+export interface FlagFormValues {
+  key: string;
+  name: string;
+  description: string;
+  enabled: boolean;
+  type: FlagType;
+}
+
+interface Props {
+  mode: 'create' | 'edit';
+  initial: FlagFormValues;
+  onSubmit: (values: FlagFormValues) => Promise<void>;
+}
+
+const same = (a: FlagFormValues, b: FlagFormValues) =>
+  a.key === b.key && a.name === b.name && a.description === b.description && a.enabled === b.enabled && a.type === b.type;
+
+export function FlagForm({ mode, initial, onSubmit }: Props) {
+  const [v, setV] = useState<FlagFormValues>(initial);
+  const [busy, setBusy] = useState(false);
+  const navigate = useNavigate();
+  const editing = mode === 'edit';
+  const dirty = !same(v, initial);
+  const valid = validateRequired(v.name) === null && (editing || validateKey(v.key) === null);
+  const isBoolean = v.type === 'BOOLEAN_FLAG_TYPE';
+
+  return (
+    <form
+      className="card form"
+      noValidate
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (!dirty || !valid || busy) return;
+        setBusy(true);
+        try {
+          await onSubmit(v);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <div className="switch-row">
+        <input
+          type="checkbox"
+          role="switch"
+          id="flag-enabled"
+          className="switch"
+          checked={v.enabled}
+          onChange={(e) => setV({ ...v, enabled: e.target.checked })}
+          aria-describedby="flag-enabled-help"
+        />
+        <label htmlFor="flag-enabled">{isBoolean ? 'Default Value' : 'Enabled'}</label>
+        <p id="flag-enabled-help" className="hint">
+          {isBoolean
+            ? 'The value returned when no rollout matches.'
+            : 'Whether the flag is evaluated; a disabled flag never returns a variant.'}
+        </p>
+      </div>
+      <KeyNameFields
+        idPrefix="flag"
+        name={v.name}
+        keyValue={v.key}
+        keyDisabled={editing}
+        autoFocus={!editing}
+        onName={(name, key) => setV({ ...v, name, key })}
+        onKey={(key) => setV({ ...v, key })}
+      />
+      <fieldset className="field" disabled={editing}>
+        <legend>Type</legend>
+        {(
+          [
+            ['VARIANT_FLAG_TYPE', 'Variant', 'Can have multiple string values; rules decide which one is returned.'],
+            ['BOOLEAN_FLAG_TYPE', 'Boolean', 'True or false; the default value is returned when no rollout matches.'],
+          ] as const
+        ).map(([value, label, help]) => (
+          <div className="radio" key={value}>
+            <input
+              type="radio"
+              name="flag-type"
+              id={`flag-type-${value}`}
+              value={value}
+              checked={v.type === value}
+              aria-describedby={`flag-type-${value}-help`}
+              onChange={() => setV({ ...v, type: value, enabled: false })}
+            />
+            <label htmlFor={`flag-type-${value}`}>{label}</label>
+            <span id={`flag-type-${value}-help`} className="hint">
+              {help}
+            </span>
+          </div>
+        ))}
+      </fieldset>
+      <Field id="flag-description" label="Description" optional>
+        <input id="flag-description" value={v.description} onChange={(e) => setV({ ...v, description: e.target.value })} />
+      </Field>
+      <div className="form-footer">
+        {dirty && editing && <span className="dirty">Unsaved changes</span>}
+        <button type="button" className="btn" onClick={() => navigate(-1)}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={!dirty || !valid || busy}>
+          {busy && <span className="spinner" aria-hidden="true" />}
+          {editing ? 'Update' : 'Create'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,102 @@
+import { Link, useParams } from 'react-router';
+import { api } from '../api/client';
+import { errorMessage } from '../api/errors';
+import type { Segment } from '../api/types';
+import { ListToolbar } from '../components/ListToolbar';
+import { Pagination } from '../components/Pagination';
+import { EmptyState, ErrorState, ListSkeleton, Time } from '../components/States';
+import { useAsync } from '../lib/useAsync';
+import { useListState } from '../lib/useListState';
+import { matchesSearch, pageCount, pageToken, sortItems } from '../lib/urlState';
+
+const SORT_FIELDS = [
+  { value: 'key', label: 'Key' },
+  { value: 'name', label: 'Name' },
+  { value: 'matchType', label: 'Match Type' },
+  { value: 'createdAt', label: 'Created' },
+  { value: 'updatedAt', label: 'Updated' },
+];
+const SORTABLE = SORT_FIELDS.map((f) => f.value);
+const matchLabel = (s: Segment) => (s.matchType === 'ANY_MATCH_TYPE' ? 'Matches Any' : 'Matches All');
+
+export default function SegmentsList() {
+  const { ns = '' } = useParams();
+  const { state, search, setSearch, update } = useListState(SORTABLE);
+  const list = useAsync(
+    () => api.listSegments(ns, { limit: state.limit, pageToken: pageToken(state.page, state.limit) }),
+    [ns, state.page, state.limit],
+  );
+  const base = `/namespaces/${encodeURIComponent(ns)}/segments`;
+  const segments = sortItems(
+    (list.data?.segments ?? []).filter((s) => matchesSearch(state.q, [s.key, s.name, s.description])),
+    state.sort,
+    state.dir,
+    (s, field) => String(s[field as keyof Segment] ?? ''),
+  );
+  const total = list.data?.totalCount ?? 0;
+
+  return (
+    <>
+      <div className="page-header">
+        <h1>Segments</h1>
+        <Link className="btn btn-primary" to={`${base}/new`}>
+          New Segment
+        </Link>
+      </div>
+      {list.loading && !list.data ? (
+        <ListSkeleton />
+      ) : list.error ? (
+        <ErrorState message={errorMessage(list.error)} onRetry={() => void list.reload()} />
+      ) : total === 0 ? (
+        <EmptyState>
+          Segments let you target requests by criteria. Create a <Link to={`${base}/new`}>new segment</Link> to get
+          started.
+        </EmptyState>
+      ) : (
+        <>
+          <ListToolbar
+            search={search}
+            onSearch={setSearch}
+            sortFields={SORT_FIELDS}
+            sort={state.sort}
+            dir={state.dir}
+            onSort={(sort, dir) => update({ sort, dir })}
+          />
+          {segments.length === 0 ? (
+            <EmptyState>No segments matched your search.</EmptyState>
+          ) : (
+            <ul className="rows" aria-label="Segments">
+              {segments.map((s) => (
+                <li key={s.key}>
+                  <Link className="row-link" to={`${base}/${encodeURIComponent(s.key)}`}>
+                    <div className="row-line1">
+                      <span className="row-name">{s.name}</span>
+                      <span className="key-badge">{s.key}</span>
+                    </div>
+                    {s.description && <p className="row-desc">{s.description}</p>}
+                    <div className="row-meta">
+                      <span className="badge badge-type">{matchLabel(s)}</span>
+                      <span className="hide-narrow">
+                        <Time iso={s.createdAt} prefix="Created" />
+                      </span>
+                      <Time iso={s.updatedAt} prefix="Updated" />
+                    </div>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+          {total > 20 && (
+            <Pagination
+              page={state.page}
+              pages={pageCount(total, state.limit)}
+              limit={state.limit}
+              onPage={(page) => update({ page })}
+              onLimit={(limit) => update({ limit, page: 1 })}
+            />
+          )}
+        </>
+      )}
+    </>
+  );
+}
