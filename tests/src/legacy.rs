@@ -518,3 +518,44 @@ async fn routing_errors(backend: Backend) {
     }
     app.shutdown().await;
 }
+
+mod order_segment {
+    use crate::harness::{assert_error, Backend, TestApp};
+    use serde_json::json;
+
+    /// Only PUT owns `…/order`; GET and DELETE there address a rule or rollout with id "order".
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn get_and_delete_on_order_address_an_id() {
+        let app = TestApp::spawn(Backend::Sqlite).await;
+        app.post_ok(
+            "/api/v1/namespaces/default/flags",
+            json!({"key": "f", "name": "F"}),
+        )
+        .await;
+        let (status, body) = app
+            .get("/api/v1/namespaces/default/flags/f/rules/order")
+            .await;
+        assert_error(status, &body, 404, 5, "rule \"default/order\" not found");
+        let (status, body) = app.get("/api/v1/flags/f/rules/order").await;
+        assert_error(status, &body, 404, 5, "rule \"default/order\" not found");
+        let (status, body) = app
+            .get("/api/v1/namespaces/default/flags/f/rollouts/order")
+            .await;
+        assert_error(status, &body, 404, 5, "rollout \"default/order\" not found");
+        for path in [
+            "/api/v1/namespaces/default/flags/f/rules/order",
+            "/api/v1/namespaces/default/flags/f/rollouts/order",
+        ] {
+            let (status, body) = app.delete(path).await;
+            assert_eq!((status, body), (200, json!({})), "DELETE {path}");
+        }
+        let (status, body) = app
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/namespaces/default/flags/f/rules/order",
+                None,
+            )
+            .await;
+        assert_error(status, &body, 501, 12, "Method Not Allowed");
+    }
+}

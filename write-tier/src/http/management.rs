@@ -360,6 +360,56 @@ query_handler!(
     [segment_key = "segmentKey", id = "id"]
 );
 
+// Only PUT owns the literal `order` segment in Flipt's gateway: GET and DELETE there address a
+// rule or rollout whose id is "order", as they would through `{id}`.
+
+async fn get_rule_named_order(state: Data, req: HttpRequest) -> Result<HttpResponse> {
+    let p = Params::parse(&req)?;
+    let mut m = pb::GetRuleRequest {
+        id: "order".to_owned(),
+        flag_key: path(&req, "flagKey"),
+        namespace_key: p.string(&["namespaceKey", "namespace_key"]),
+        reference: p.string(&["reference"]),
+    };
+    bind_namespace(&req, &mut m.namespace_key);
+    respond(&service::rules::get_rule(&state, m).await?)
+}
+
+async fn delete_rule_named_order(state: Data, req: HttpRequest) -> Result<HttpResponse> {
+    let p = Params::parse(&req)?;
+    let mut m = pb::DeleteRuleRequest {
+        id: "order".to_owned(),
+        flag_key: path(&req, "flagKey"),
+        namespace_key: p.string(&["namespaceKey", "namespace_key"]),
+    };
+    bind_namespace(&req, &mut m.namespace_key);
+    service::rules::delete_rule(&state, m).await?;
+    Ok(empty())
+}
+
+async fn get_rollout_named_order(state: Data, req: HttpRequest) -> Result<HttpResponse> {
+    let p = Params::parse(&req)?;
+    let mut m = pb::GetRolloutRequest {
+        id: "order".to_owned(),
+        flag_key: path(&req, "flagKey"),
+        namespace_key: String::new(),
+        reference: p.string(&["reference"]),
+    };
+    bind_namespace(&req, &mut m.namespace_key);
+    respond(&service::rollouts::get_rollout(&state, m).await?)
+}
+
+async fn delete_rollout_named_order(state: Data, req: HttpRequest) -> Result<HttpResponse> {
+    let mut m = pb::DeleteRolloutRequest {
+        id: "order".to_owned(),
+        flag_key: path(&req, "flagKey"),
+        namespace_key: String::new(),
+    };
+    bind_namespace(&req, &mut m.namespace_key);
+    service::rollouts::delete_rollout(&state, m).await?;
+    Ok(empty())
+}
+
 // ------------------------------------------------------------------ routing
 
 /// One path with its methods; any other method gets the gateway's 501.
@@ -396,7 +446,12 @@ fn scoped_routes(cfg: &mut web::ServiceConfig, base: &str) {
             .route(web::post().to(create_rule)),
     )
     // The literal `order` wins over `{id}`: registered first.
-    .service(resource(&format!("{fk}/rules/order")).route(web::put().to(order_rules)))
+    .service(
+        resource(&format!("{fk}/rules/order"))
+            .route(web::put().to(order_rules))
+            .route(web::get().to(get_rule_named_order))
+            .route(web::delete().to(delete_rule_named_order)),
+    )
     .service(
         resource(&format!("{fk}/rules/{{id}}"))
             .route(web::get().to(get_rule))
@@ -456,7 +511,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(list_rollouts))
             .route(web::post().to(create_rollout)),
     )
-    .service(resource(&format!("{rollouts}/order")).route(web::put().to(order_rollouts)))
+    .service(
+        resource(&format!("{rollouts}/order"))
+            .route(web::put().to(order_rollouts))
+            .route(web::get().to(get_rollout_named_order))
+            .route(web::delete().to(delete_rollout_named_order)),
+    )
     .service(
         resource(&format!("{rollouts}/{{id}}"))
             .route(web::get().to(get_rollout))
