@@ -21,9 +21,10 @@ const GATEWAY_PREFIXES: &[&str] = &[
 
 /// Whether a path belongs to the gateway.
 pub fn is_gateway_path(path: &str) -> bool {
-    GATEWAY_PREFIXES
-        .iter()
-        .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+    GATEWAY_PREFIXES.iter().any(|p| {
+        path.strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 /// Largest REST request body read. Flipt's gateway forwards bodies to its gRPC server, which
