@@ -602,8 +602,26 @@ fn dockerfile_builds_like_the_readme_and_runs_as_flipt() {
         .iter()
         .filter(|i| i.starts_with("FROM "))
         .collect();
-    assert!(froms.len() >= 2, "multi-stage build");
-    assert!(froms[0].contains("rust:") && froms[0].contains(" AS builder"));
+    assert!(froms.len() >= 3, "multi-stage build");
+    // The dashboard is built in a Node.js stage and handed to the Rust build, which embeds it
+    // as it is (the same Vite build cargo's build script runs outside containers).
+    assert!(
+        froms[0].contains("node:") && froms[0].contains(" AS ui"),
+        "{}",
+        froms[0]
+    );
+    assert!(
+        froms[1].contains("rust:") && froms[1].contains(" AS builder"),
+        "{}",
+        froms[1]
+    );
+    assert!(instructions
+        .iter()
+        .any(|i| i.starts_with("RUN ") && i.contains("npm ci")));
+    assert!(instructions
+        .iter()
+        .any(|i| i.starts_with("COPY --from=ui ") && i.contains("write-tier/ui/dist")));
+    assert!(instructions.iter().any(|i| i == "ENV UI_PREBUILT=1"));
     let last = froms.last().expect("runtime stage");
     assert!(last.contains("debian:") && last.contains("-slim"), "{last}");
     assert!(!instructions.iter().any(|i| i.starts_with("HEALTHCHECK")));
