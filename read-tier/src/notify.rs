@@ -28,7 +28,7 @@ pub async fn subscribe(
     let mut failing = false;
     loop {
         let connected = async {
-            let client = redis::Client::open(settings.url.as_str())?;
+            let client = settings.client()?;
             let mut pubsub = client.get_async_pubsub().await?;
             pubsub.subscribe(&settings.channel).await?;
             Ok::<_, redis::RedisError>(pubsub)

@@ -10,7 +10,34 @@ use serde::{Deserialize, Serialize};
 use crate::config::{CacheBackend, CacheConfig, RedisMode};
 
 /// A pool of Redis connections.
-pub type RedisPool = bb8::Pool<bb8_redis::RedisConnectionManager>;
+pub type RedisPool = bb8::Pool<RedisManager>;
+
+/// Opens pooled connections from a client that carries the TLS settings (a custom CA cannot
+/// be expressed in a URL, so the pool is built from a client rather than a URL).
+#[derive(Clone, Debug)]
+pub struct RedisManager {
+    client: redis::Client,
+}
+
+impl bb8::ManageConnection for RedisManager {
+    type Connection = redis::aio::MultiplexedConnection;
+    type Error = redis::RedisError;
+
+    async fn connect(&self) -> Result<Self::Connection, Self::Error> {
+        self.client.get_multiplexed_async_connection().await
+    }
+
+    async fn is_valid(&self, conn: &mut Self::Connection) -> Result<(), Self::Error> {
+        redis::cmd("PING")
+            .query_async::<String>(conn)
+            .await
+            .map(|_| ())
+    }
+
+    fn has_broken(&self, _: &mut Self::Connection) -> bool {
+        false
+    }
+}
 
 /// Everything needed to talk to Redis, resolved from the configuration.
 #[derive(Clone)]
@@ -28,6 +55,9 @@ pub struct RedisSettings {
     pub ttl: Duration,
     /// The invalidation channel.
     pub channel: String,
+    /// PEM CA certificate(s) to trust instead of the built-in roots (`ca_cert_path` or
+    /// `ca_cert_bytes`).
+    pub ca_cert: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for RedisSettings {
@@ -82,6 +112,20 @@ impl RedisSettings {
                 redis.host, redis.port, redis.db
             )
         };
+        let ca_cert = match (redis.ca_cert_path.trim(), redis.ca_cert_bytes.trim()) {
+            ("", "") => None,
+            ("", pem) => Some(pem.as_bytes().to_vec()),
+            (path, "") => Some(
+                std::fs::read(path)
+                    .map_err(|e| format!("cache.redis.ca_cert_path: cannot read {path:?}: {e}"))?,
+            ),
+            _ => {
+                return Err(
+                    "cache.redis.ca_cert_path and cache.redis.ca_cert_bytes are mutually exclusive"
+                        .to_owned(),
+                )
+            }
+        };
         let net = redis.net_timeout.unwrap_or(Duration::from_millis(500));
         Ok(RedisSettings {
             url,
@@ -100,12 +144,29 @@ impl RedisSettings {
                 cache.ttl
             },
             channel: cache.invalidation.channel.clone(),
+            ca_cert,
         })
+    }
+
+    /// A client for these settings (TLS with the configured CA when there is one).
+    pub fn client(&self) -> Result<redis::Client, redis::RedisError> {
+        match &self.ca_cert {
+            Some(pem) => redis::Client::build_with_tls(
+                self.url.as_str(),
+                redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(pem.clone()),
+                },
+            ),
+            None => redis::Client::open(self.url.as_str()),
+        }
     }
 
     /// A lazily connecting pool: Redis being down at start-up does not stop the process.
     pub fn pool(&self) -> Result<RedisPool, redis::RedisError> {
-        let manager = bb8_redis::RedisConnectionManager::new(self.url.as_str())?;
+        let manager = RedisManager {
+            client: self.client()?,
+        };
         let mut builder = bb8::Pool::builder()
             .max_size(self.pool_size)
             .connection_timeout(self.connect_timeout)
@@ -202,6 +263,27 @@ mod tests {
             RedisSettings::from_config(&c).unwrap().unwrap().url,
             "redis://u:p@h:1/3"
         );
+    }
+
+    #[test]
+    fn ca_settings() {
+        let c = cache(|c| c.redis.ca_cert_bytes = "-----BEGIN CERTIFICATE-----".into());
+        let s = RedisSettings::from_config(&c).unwrap().unwrap();
+        assert_eq!(
+            s.ca_cert.as_deref(),
+            Some(b"-----BEGIN CERTIFICATE-----".as_slice())
+        );
+        let c = cache(|c| {
+            c.redis.ca_cert_bytes = "x".into();
+            c.redis.ca_cert_path = "/tmp/x".into();
+        });
+        assert!(RedisSettings::from_config(&c)
+            .unwrap_err()
+            .contains("mutually exclusive"));
+        let c = cache(|c| c.redis.ca_cert_path = "/nonexistent/ca.pem".into());
+        assert!(RedisSettings::from_config(&c)
+            .unwrap_err()
+            .starts_with("cache.redis.ca_cert_path"));
     }
 
     #[test]

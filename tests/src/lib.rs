@@ -32,6 +32,8 @@ mod read_harness;
 #[cfg(test)]
 mod read_tier;
 #[cfg(test)]
+mod redis_tls;
+#[cfg(test)]
 mod revision;
 #[cfg(test)]
 mod rollouts;

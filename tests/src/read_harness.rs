@@ -41,8 +41,13 @@ pub fn read_settings(database_url: &str) -> Settings {
 impl ReadApp {
     /// Starts a read instance reading `database_url`.
     pub async fn spawn(database_url: &str) -> ReadApp {
+        Self::spawn_with(read_settings(database_url)).await
+    }
+
+    /// Starts a read instance with the given settings.
+    pub async fn spawn_with(settings: Settings) -> ReadApp {
         crate::harness::init_tracing();
-        let app = Application::build(read_settings(database_url))
+        let app = Application::build(settings)
             .await
             .expect("read tier builds");
         let http_base = format!("http://127.0.0.1:{}", app.http_port());

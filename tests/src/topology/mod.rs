@@ -246,6 +246,7 @@ impl Redis {
             idle_timeout: None,
             ttl: Duration::from_secs(300),
             channel: "flipt-invalidation".into(),
+            ca_cert: None,
         }
     }
 
