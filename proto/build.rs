@@ -15,6 +15,7 @@ const PROTOS: &[&str] = &[
     "flipt/meta/meta.proto",
     "flipt/ofrep/ofrep.proto",
     "flipt/analytics/analytics.proto",
+    "flipt/extensions/extensions.proto",
     "google/api/httpbody.proto",
     "google/rpc/status.proto",
 ];

@@ -4,6 +4,7 @@
 //! - prost messages and enums, one module per protobuf package: [`flipt`] (management API and
 //!   legacy evaluation), [`flipt::evaluation`] (evaluation + client-side snapshot),
 //!   [`flipt::auth`], [`flipt::meta`], [`flipt::ofrep`], [`flipt::analytics`],
+//!   [`flipt::extensions`] (our additions),
 //!   [`google::rpc`] (`Status`, the REST error body) and [`google::api`] (`HttpBody`);
 //! - tonic servers and clients for every service (`flipt::flipt_server::Flipt`,
 //!   `flipt::flipt_client::FliptClient`, `flipt::evaluation::evaluation_service_server::…`);
@@ -69,6 +70,13 @@ pub mod flipt {
     pub mod analytics {
         include!(concat!(env!("OUT_DIR"), "/flipt.analytics.rs"));
         include!(concat!(env!("OUT_DIR"), "/flipt.analytics.serde.rs"));
+    }
+
+    /// Package `flipt.extensions`: this implementation's additions (`Extensions`: server-side
+    /// flag copy and segment usage); not part of Flipt v1.
+    pub mod extensions {
+        include!(concat!(env!("OUT_DIR"), "/flipt.extensions.rs"));
+        include!(concat!(env!("OUT_DIR"), "/flipt.extensions.serde.rs"));
     }
 }
 

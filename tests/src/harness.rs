@@ -151,6 +151,7 @@ pub fn test_settings(database_url: &str) -> Settings {
         poll_interval: Duration::from_secs(1),
         ofrep_polling_ms: None,
         publish: None,
+        meta: flipt_write::service::meta::Meta::default(),
     }
 }
 

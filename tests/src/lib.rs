@@ -14,6 +14,8 @@ mod deployment;
 #[cfg(test)]
 mod evaluation;
 #[cfg(test)]
+mod extensions;
+#[cfg(test)]
 mod flags;
 #[cfg(test)]
 mod grpc;
@@ -21,6 +23,8 @@ mod grpc;
 mod harness;
 #[cfg(test)]
 mod legacy;
+#[cfg(test)]
+mod meta;
 #[cfg(test)]
 mod namespaces;
 #[cfg(test)]

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use actix_web::{web, App, HttpServer};
 use anyhow::Context as _;
+use flipt_proto::flipt::extensions::extensions_server::ExtensionsServer;
 use flipt_proto::flipt::flipt_server::FliptServer;
+use flipt_proto::flipt::meta::metadata_service_server::MetadataServiceServer;
 use flipt_shared::gateway;
 use flipt_shared::store::{self, PoolOptions};
 use tokio_stream::wrappers::TcpListenerStream;
@@ -18,7 +20,7 @@ use flipt_read::grpc::ReadApi;
 use flipt_read::metrics::Metrics;
 use flipt_read::state::ReadState;
 
-use crate::grpc::FliptApi;
+use crate::grpc::{ExtensionsApi, FliptApi, MetaApi};
 use crate::http;
 use crate::state::{AppState, Health, Notifier};
 
@@ -46,6 +48,9 @@ pub struct Settings {
     pub ofrep_polling_ms: Option<u32>,
     /// Redis to announce commits on (`cache.invalidation.publish`).
     pub publish: Option<flipt_shared::cache::RedisSettings>,
+    /// What the Meta API reports (`/meta/info`, `/meta/config`); its `read_only` is taken from
+    /// [`Settings::read_only`] at build time.
+    pub meta: crate::service::meta::Meta,
 }
 
 /// A built write tier: connected, migrated, both ports bound, not yet serving.
@@ -95,9 +100,12 @@ impl Application {
             }),
             None => None,
         };
+        let mut meta = settings.meta.clone();
+        meta.read_only = settings.read_only;
         let state = AppState {
             db,
             read_only: settings.read_only,
+            meta: Arc::new(meta),
             health: Health::default(),
             reader,
             notifier,
@@ -156,6 +164,8 @@ impl Application {
             .add_service(health_service)
             .add_service(reflection)
             .add_service(FliptServer::new(FliptApi::new(state.clone())))
+            .add_service(MetadataServiceServer::new(MetaApi::new(state.clone())))
+            .add_service(ExtensionsServer::new(ExtensionsApi::new(state.clone())))
             .add_optional_service(read_api.as_ref().map(ReadApi::evaluation_service))
             .add_optional_service(read_api.as_ref().map(ReadApi::data_service))
             .add_optional_service(read_api.as_ref().map(ReadApi::ofrep_service))
@@ -304,6 +314,7 @@ impl Settings {
             } else {
                 None
             },
+            meta: crate::service::meta::Meta::from_config(config, url.as_str()),
         })
     }
 }

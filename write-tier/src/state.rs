@@ -16,6 +16,8 @@ pub struct AppState {
     pub reader: Option<flipt_read::state::ReadState>,
     /// Where commits are announced to read instances (`cache.invalidation.publish`).
     pub notifier: Option<Notifier>,
+    /// What the Meta API reports.
+    pub meta: Arc<crate::service::meta::Meta>,
     /// The process's instruments (the evaluation ones when `reader` is mounted).
     pub metrics: flipt_read::metrics::Metrics,
 }

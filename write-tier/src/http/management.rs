@@ -360,6 +360,32 @@ query_handler!(
     [segment_key = "segmentKey", id = "id"]
 );
 
+// ------------------------------------------------------------------ extensions (not Flipt v1)
+
+body_handler!(
+    copy_flag,
+    flipt_proto::flipt::extensions::CopyFlagRequest,
+    service::extensions::copy_flag,
+    json,
+    [key = "key"]
+);
+query_handler!(
+    get_segment_usage,
+    flipt_proto::flipt::extensions::GetSegmentUsageRequest,
+    service::extensions::get_segment_usage,
+    json,
+    |m, p| {},
+    [key = "key"]
+);
+query_handler!(
+    list_segment_usage,
+    flipt_proto::flipt::extensions::ListSegmentUsageRequest,
+    service::extensions::list_segment_usage,
+    json,
+    |m, p| {},
+    []
+);
+
 // Only PUT owns the literal `order` segment in Flipt's gateway: GET and DELETE there address a
 // rule or rollout whose id is "order", as they would through `{id}`.
 
@@ -523,6 +549,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::put().to(update_rollout))
             .route(web::delete().to(delete_rollout)),
     );
+    // Extensions (namespaced routes only). `segments/usage` is registered before
+    // `segments/{key}` so it wins for GET: a segment literally keyed `usage` cannot be read
+    // through GET on the namespaced route (list it, or use gRPC `GetSegment`). The pattern only
+    // matches `usage`, and PUT and DELETE on it still reach that segment.
+    let segments = format!("{ns}/segments");
+    cfg.service(
+        resource(&format!("{segments}/{{key:usage}}"))
+            .route(web::get().to(list_segment_usage))
+            .route(web::put().to(update_segment))
+            .route(web::delete().to(delete_segment)),
+    )
+    .service(resource(&format!("{segments}/{{key}}/usage")).route(web::get().to(get_segment_usage)))
+    .service(resource(&format!("{ns}/flags/{{key}}/copy")).route(web::post().to(copy_flag)));
     scoped_routes(cfg, ns);
     scoped_routes(cfg, "/api/v1");
 }

@@ -5,6 +5,7 @@
 //! in proto3 JSON with defaults emitted.
 
 mod management;
+mod meta;
 mod ui;
 mod wire;
 
@@ -19,6 +20,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/health/ready", web::get().to(ready))
         .route("/metrics", web::get().to(metrics));
     management::routes(cfg);
+    meta::routes(cfg);
     ui::routes(cfg);
 }
 

@@ -6,7 +6,9 @@
 
 pub mod constraints;
 pub mod distributions;
+pub mod extensions;
 pub mod flags;
+pub mod meta;
 pub mod namespaces;
 pub mod rollouts;
 pub mod rules;

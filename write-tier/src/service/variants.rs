@@ -30,7 +30,7 @@ pub(crate) fn parse_attachment(text: &str) -> Result<Option<String>> {
 }
 
 /// Stores a variant's attachment text (a separate statement: PostgreSQL needs a cast to JSONB).
-async fn set_attachment(
+pub(crate) async fn set_attachment(
     db: &impl ConnectionTrait,
     id: &str,
     attachment: Option<String>,

@@ -1,0 +1,470 @@
+//! This implementation's additions (package `flipt.extensions`): server-side flag copy and
+//! segment usage, over REST and gRPC.
+
+use flipt_proto::flipt::extensions as ext;
+use flipt_proto::flipt::extensions::extensions_client::ExtensionsClient;
+use serde_json::{json, Value};
+use tonic::transport::Channel;
+
+use crate::backend_tests;
+use crate::harness::{assert_error, Backend, TestApp};
+
+const NS: &str = "/api/v1/namespaces";
+
+async fn extensions(app: &TestApp) -> ExtensionsClient<Channel> {
+    ExtensionsClient::connect(app.grpc_addr.clone())
+        .await
+        .expect("grpc connects")
+}
+
+async fn get_ok(app: &TestApp, path: &str) -> Value {
+    let (status, body) = app.get(path).await;
+    assert_eq!(status, 200, "GET {path}: {body}");
+    body
+}
+
+async fn namespace(app: &TestApp, key: &str) {
+    app.post_ok(NS, json!({"key": key, "name": key})).await;
+}
+
+async fn segment(app: &TestApp, ns: &str, key: &str, name: &str, constraints: &[&str]) {
+    app.post_ok(
+        &format!("{NS}/{ns}/segments"),
+        json!({"key": key, "name": name, "matchType": "ANY_MATCH_TYPE"}),
+    )
+    .await;
+    for property in constraints {
+        app.post_ok(
+            &format!("{NS}/{ns}/segments/{key}/constraints"),
+            json!({"type": "STRING_COMPARISON_TYPE", "property": property, "operator": "eq", "value": "v", "description": "d"}),
+        )
+        .await;
+    }
+}
+
+/// A rule or rollout without its ids and timestamps; distributions by variant key.
+fn shape(item: &Value, variant_keys: &[(String, String)]) -> Value {
+    let mut item = item.clone();
+    let obj = item.as_object_mut().expect("object");
+    for key in ["id", "flagKey", "namespaceKey", "createdAt", "updatedAt"] {
+        obj.remove(key);
+    }
+    if let Some(Value::Array(ds)) = obj.get_mut("distributions") {
+        for d in ds.iter_mut() {
+            let variant = d["variantId"].as_str().unwrap_or_default().to_owned();
+            let key = variant_keys
+                .iter()
+                .find(|(id, _)| *id == variant)
+                .map(|(_, k)| k.clone())
+                .unwrap_or_else(|| panic!("distribution of unknown variant {variant}"));
+            *d = json!({"variant": key, "rollout": d["rollout"]});
+        }
+    }
+    item
+}
+
+fn variant_keys(flag: &Value) -> Vec<(String, String)> {
+    flag["variants"]
+        .as_array()
+        .expect("variants")
+        .iter()
+        .map(|v| {
+            (
+                v["id"].as_str().unwrap_or_default().to_owned(),
+                v["key"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn shapes(app: &TestApp, ns: &str, flag: &Value, what: &str) -> Value {
+    let key = flag["key"].as_str().expect("key");
+    let list = get_ok(app, &format!("{NS}/{ns}/flags/{key}/{what}")).await;
+    let keys = variant_keys(flag);
+    // Rollout lists name their items `rules` too (Flipt's `RolloutList`).
+    Value::Array(
+        list["rules"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|item| shape(item, &keys))
+            .collect(),
+    )
+}
+
+/// The source of the copy tests: a variant flag with two rules over two segments, and a
+/// boolean flag with a threshold and a segment rollout.
+async fn seed(app: &TestApp) {
+    segment(app, "default", "s1", "Segment 1", &["a", "b"]).await;
+    segment(app, "default", "s2", "Segment 2", &["c"]).await;
+    app.post_ok(
+        &format!("{NS}/default/flags"),
+        json!({"key": "f", "name": "F", "description": "desc", "enabled": true,
+               "metadata": {"team": "growth"}}),
+    )
+    .await;
+    let a = app
+        .post_ok(
+            &format!("{NS}/default/flags/f/variants"),
+            json!({"key": "a", "name": "A"}),
+        )
+        .await;
+    let b = app
+        .post_ok(
+            &format!("{NS}/default/flags/f/variants"),
+            json!({"key": "b", "name": "B", "attachment": "{\"x\": [1, 2]}"}),
+        )
+        .await;
+    let (status, body) = app
+        .put(
+            &format!("{NS}/default/flags/f"),
+            json!({"name": "F", "description": "desc", "enabled": true, "defaultVariantId": b["id"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let r1 = app
+        .post_ok(
+            &format!("{NS}/default/flags/f/rules"),
+            json!({"segmentKeys": ["s1", "s2"], "segmentOperator": "AND_SEGMENT_OPERATOR", "rank": 1}),
+        )
+        .await;
+    for (variant, rollout) in [(&a, 30.5), (&b, 69.5)] {
+        app.post_ok(
+            &format!(
+                "{NS}/default/flags/f/rules/{}/distributions",
+                r1["id"].as_str().unwrap_or_default()
+            ),
+            json!({"variantId": variant["id"], "rollout": rollout}),
+        )
+        .await;
+    }
+    app.post_ok(
+        &format!("{NS}/default/flags/f/rules"),
+        json!({"segmentKey": "s2", "rank": 2}),
+    )
+    .await;
+
+    app.post_ok(
+        &format!("{NS}/default/flags"),
+        json!({"key": "b", "name": "B", "type": "BOOLEAN_FLAG_TYPE", "enabled": true}),
+    )
+    .await;
+    app.post_ok(
+        &format!("{NS}/default/flags/b/rollouts"),
+        json!({"rank": 1, "description": "half", "threshold": {"percentage": 50, "value": true}}),
+    )
+    .await;
+    app.post_ok(
+        &format!("{NS}/default/flags/b/rollouts"),
+        json!({"rank": 2, "segment": {"segmentKey": "s1", "value": true}}),
+    )
+    .await;
+}
+
+async fn copy_flag_with_rules_and_segments(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    seed(&app).await;
+    namespace(&app, "target").await;
+    // An existing target segment is reused as it is.
+    segment(&app, "target", "s2", "Target's own", &[]).await;
+    let source_revision = app.revision("default").await;
+    let target_revision = app.revision("target").await;
+
+    let copied = app
+        .post_ok(
+            &format!("{NS}/default/flags/f/copy"),
+            json!({"targetNamespaceKey": "target"}),
+        )
+        .await;
+    assert_eq!(app.revision("target").await, target_revision + 1);
+    assert_eq!(app.revision("default").await, source_revision);
+
+    let source = get_ok(&app, &format!("{NS}/default/flags/f")).await;
+    let fetched = get_ok(&app, &format!("{NS}/target/flags/f")).await;
+    assert_eq!(copied, fetched);
+    assert_eq!(copied["namespaceKey"], "target");
+    for key in ["key", "name", "description", "enabled", "type", "metadata"] {
+        assert_eq!(copied[key], source[key], "{key}");
+    }
+    let source_variants = variant_keys(&source);
+    let copied_variants = variant_keys(&copied);
+    assert_eq!(
+        source_variants.iter().map(|(_, k)| k).collect::<Vec<_>>(),
+        copied_variants.iter().map(|(_, k)| k).collect::<Vec<_>>()
+    );
+    for ((source_id, _), (copied_id, _)) in source_variants.iter().zip(&copied_variants) {
+        assert_ne!(source_id, copied_id, "variants get new ids");
+    }
+    assert_eq!(
+        copied["variants"][1]["attachment"],
+        source["variants"][1]["attachment"]
+    );
+    assert_eq!(copied["defaultVariant"]["key"], "b");
+    assert_eq!(copied["defaultVariant"]["id"], copied["variants"][1]["id"]);
+
+    let source_rules = shapes(&app, "default", &source, "rules").await;
+    let copied_rules = shapes(&app, "target", &copied, "rules").await;
+    assert_eq!(source_rules, copied_rules);
+    assert_eq!(copied_rules.as_array().map(Vec::len), Some(2));
+
+    // s1 was copied with its constraints; s2 was reused.
+    let s1 = get_ok(&app, &format!("{NS}/target/segments/s1")).await;
+    assert_eq!(s1["name"], "Segment 1");
+    let props: Vec<&Value> = s1["constraints"]
+        .as_array()
+        .expect("constraints")
+        .iter()
+        .map(|c| &c["property"])
+        .collect();
+    assert_eq!(props, vec!["a", "b"]);
+    let s2 = get_ok(&app, &format!("{NS}/target/segments/s2")).await;
+    assert_eq!(s2["name"], "Target's own");
+    assert_eq!(s2["constraints"], json!([]));
+
+    // Boolean flag with rollouts, to a new key in a namespace without segments.
+    namespace(&app, "other").await;
+    let boolean = app
+        .post_ok(
+            &format!("{NS}/default/flags/b/copy"),
+            json!({"targetNamespaceKey": "other", "targetKey": "b2"}),
+        )
+        .await;
+    assert_eq!(boolean["key"], "b2");
+    assert_eq!(boolean["type"], "BOOLEAN_FLAG_TYPE");
+    let source_b = get_ok(&app, &format!("{NS}/default/flags/b")).await;
+    assert_eq!(
+        shapes(&app, "default", &source_b, "rollouts").await,
+        shapes(&app, "other", &boolean, "rollouts").await
+    );
+    let s1 = get_ok(&app, &format!("{NS}/other/segments/s1")).await;
+    assert_eq!(s1["constraints"].as_array().map(Vec::len), Some(2));
+    let (status, _) = app.get(&format!("{NS}/other/segments/s2")).await;
+    assert_eq!(status, 404, "only referenced segments are copied");
+
+    // Same namespace, new key.
+    let same = app
+        .post_ok(
+            &format!("{NS}/default/flags/f/copy"),
+            json!({"targetNamespaceKey": "default", "targetKey": "f-copy"}),
+        )
+        .await;
+    assert_eq!(same["namespaceKey"], "default");
+    assert_eq!(same["key"], "f-copy");
+}
+
+async fn copy_flag_errors(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    seed(&app).await;
+    namespace(&app, "target").await;
+    let before = app.revision("target").await;
+
+    let (status, body) = app
+        .post(
+            &format!("{NS}/default/flags/nope/copy"),
+            json!({"targetNamespaceKey": "target"}),
+        )
+        .await;
+    assert_error(status, &body, 404, 5, "flag \"default/nope\" not found");
+
+    let (status, body) = app
+        .post(
+            &format!("{NS}/default/flags/f/copy"),
+            json!({"targetNamespaceKey": "zzz"}),
+        )
+        .await;
+    assert_error(status, &body, 404, 5, "namespace \"zzz\" not found");
+
+    let (status, body) = app
+        .post(
+            &format!("{NS}/default/flags/f/copy"),
+            json!({"targetNamespaceKey": "target", "targetKey": "a.b"}),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        400,
+        3,
+        "invalid field targetKey: contains invalid characters",
+    );
+
+    let (status, body) = app
+        .post(&format!("{NS}/default/flags/f/copy"), json!({}))
+        .await;
+    assert_error(
+        status,
+        &body,
+        400,
+        3,
+        "invalid field targetNamespaceKey: must not be empty",
+    );
+
+    app.post_ok(
+        &format!("{NS}/default/flags/f/copy"),
+        json!({"targetNamespaceKey": "target"}),
+    )
+    .await;
+    let after_first = app.revision("target").await;
+    assert_eq!(after_first, before + 1);
+    let (status, body) = app
+        .post(
+            &format!("{NS}/default/flags/f/copy"),
+            json!({"targetNamespaceKey": "target"}),
+        )
+        .await;
+    assert_error(status, &body, 400, 3, "flag \"target/f\" is not unique");
+    assert_eq!(
+        app.revision("target").await,
+        after_first,
+        "failed copies change nothing"
+    );
+    let (status, _) = app.get(&format!("{NS}/target/segments/s1")).await;
+    assert_eq!(status, 200);
+}
+
+async fn copy_flag_over_grpc(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    seed(&app).await;
+    namespace(&app, "target").await;
+    let mut c = extensions(&app).await;
+    let flag = c
+        .copy_flag(ext::CopyFlagRequest {
+            namespace_key: String::new(),
+            key: "f".into(),
+            target_namespace_key: "target".into(),
+            target_key: "g".into(),
+        })
+        .await
+        .expect("CopyFlag")
+        .into_inner();
+    assert_eq!(flag.namespace_key, "target");
+    assert_eq!(flag.key, "g");
+    assert_eq!(flag.variants.len(), 2);
+
+    let err = c
+        .copy_flag(ext::CopyFlagRequest {
+            namespace_key: "default".into(),
+            key: "nope".into(),
+            target_namespace_key: "target".into(),
+            target_key: String::new(),
+        })
+        .await
+        .expect_err("unknown flag");
+    assert_eq!(err.code(), tonic::Code::NotFound);
+    assert_eq!(err.message(), "flag \"default/nope\" not found");
+}
+
+async fn segment_usage(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    seed(&app).await;
+    segment(&app, "default", "s3", "Unused", &[]).await;
+
+    let rules = get_ok(&app, &format!("{NS}/default/flags/f/rules")).await;
+    let rule_ids: Vec<&Value> = rules["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .map(|r| &r["id"])
+        .collect();
+    let rollouts = get_ok(&app, &format!("{NS}/default/flags/b/rollouts")).await;
+    let segment_rollout = &rollouts["rules"][1]["id"];
+    assert!(segment_rollout.is_string(), "{rollouts}");
+
+    let usage = get_ok(&app, &format!("{NS}/default/segments/s1/usage")).await;
+    assert_eq!(
+        usage,
+        json!({"flags": [
+            {"flagKey": "b", "ruleIds": [], "rolloutIds": [segment_rollout]},
+            {"flagKey": "f", "ruleIds": [rule_ids[0]], "rolloutIds": []},
+        ]})
+    );
+    let usage = get_ok(&app, &format!("{NS}/default/segments/s2/usage")).await;
+    assert_eq!(
+        usage,
+        json!({"flags": [{"flagKey": "f", "ruleIds": [rule_ids[0], rule_ids[1]], "rolloutIds": []}]})
+    );
+    let usage = get_ok(&app, &format!("{NS}/default/segments/s3/usage")).await;
+    assert_eq!(usage, json!({"flags": []}));
+
+    let (status, body) = app.get(&format!("{NS}/default/segments/nope/usage")).await;
+    assert_error(status, &body, 404, 5, "segment \"default/nope\" not found");
+
+    let list = get_ok(&app, &format!("{NS}/default/segments/usage")).await;
+    assert_eq!(
+        list,
+        json!({"segments": [
+            {"segmentKey": "s1", "flagCount": 2},
+            {"segmentKey": "s2", "flagCount": 1},
+            {"segmentKey": "s3", "flagCount": 0},
+        ]})
+    );
+    // An unknown namespace lists nothing.
+    let list = get_ok(&app, &format!("{NS}/nowhere/segments/usage")).await;
+    assert_eq!(list, json!({"segments": []}));
+
+    // gRPC.
+    let mut c = extensions(&app).await;
+    let usage = c
+        .get_segment_usage(ext::GetSegmentUsageRequest {
+            namespace_key: String::new(),
+            key: "s2".into(),
+        })
+        .await
+        .expect("GetSegmentUsage")
+        .into_inner();
+    assert_eq!(usage.flags.len(), 1);
+    assert_eq!(usage.flags[0].flag_key, "f");
+    assert_eq!(usage.flags[0].rule_ids.len(), 2);
+    let list = c
+        .list_segment_usage(ext::ListSegmentUsageRequest {
+            namespace_key: "default".into(),
+        })
+        .await
+        .expect("ListSegmentUsage")
+        .into_inner();
+    assert_eq!(list.segments.len(), 3);
+    let err = c
+        .get_segment_usage(ext::GetSegmentUsageRequest {
+            namespace_key: "default".into(),
+            key: "nope".into(),
+        })
+        .await
+        .expect_err("unknown segment");
+    assert_eq!(err.code(), tonic::Code::NotFound);
+}
+
+/// `GET …/namespaces/{ns}/segments/usage` is the usage list, so a segment keyed `usage` is not
+/// readable there; the legacy route reads it, and PUT and DELETE still address it.
+async fn segment_named_usage(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    segment(&app, "default", "usage", "Usage", &[]).await;
+    let list = get_ok(&app, &format!("{NS}/default/segments/usage")).await;
+    assert_eq!(
+        list,
+        json!({"segments": [{"segmentKey": "usage", "flagCount": 0}]})
+    );
+    let legacy = get_ok(&app, "/api/v1/segments/usage").await;
+    assert_eq!(legacy["key"], "usage");
+    let usage = get_ok(&app, &format!("{NS}/default/segments/usage/usage")).await;
+    assert_eq!(usage, json!({"flags": []}));
+    let (status, body) = app
+        .put(
+            &format!("{NS}/default/segments/usage"),
+            json!({"name": "Renamed", "matchType": "ALL_MATCH_TYPE"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["name"], "Renamed");
+    let (status, _) = app.delete(&format!("{NS}/default/segments/usage")).await;
+    assert_eq!(status, 200);
+    let (status, _) = app.get("/api/v1/segments/usage").await;
+    assert_eq!(status, 404);
+}
+
+backend_tests!(
+    copy_flag_with_rules_and_segments,
+    copy_flag_errors,
+    copy_flag_over_grpc,
+    segment_usage,
+    segment_named_usage,
+);
