@@ -6,7 +6,7 @@
 //
 // Env: FLIPT_WRITE_BIN (default <repo>/target/debug/flipt-write), CHROMIUM (default
 // /usr/bin/chromium), E2E_SCREENSHOTS=0 to skip writing screenshots.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -149,10 +149,12 @@ async function main() {
   const lbl = (text) => scoped().getByLabel(text, { exact: true });
   const heading = (name) => page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
   const path = () => new URL(page.url()).pathname + new URL(page.url()).search;
-  const shot = async (name) => {
+  const shot = async (name, scrollTo) => {
     if (process.env.E2E_SCREENSHOTS === '0') return;
     mkdirSync(shotsDir, { recursive: true });
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByRole('status').getByRole('button', { name: 'Dismiss' }).click().catch(() => {});
+    if (scrollTo) await scrollTo.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    else await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(shotsDir, `${name}.png`) });
   };
   const setTheme = async (theme) => {
@@ -373,6 +375,215 @@ async function main() {
     await page.waitForURL('**/namespaces/E2E-Space/segments');
     const s = await api('GET', '/api/v1/namespaces/E2E-Space/segments/Beta-Users');
     assert(s.status === 404, `segment still there: ${s.status}`);
+  });
+
+  // Polls `fn` until it returns a truthy value (API state after an optimistic UI change).
+  const eventually = async (fn, what, timeoutMs = 5000) => {
+    const end = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < end) {
+      last = await fn();
+      if (last) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+  const NS = '/api/v1/namespaces/E2E-Space';
+  const ruleIds = async (flag) => (await api('GET', `${NS}/flags/${flag}/rules`)).body.rules.map((r) => r.id);
+  const rolloutIds = async (flag) => (await api('GET', `${NS}/flags/${flag}/rollouts`)).body.rules.map((r) => r.id);
+  const domIds = (noun) => page.getByTestId(`${noun}-card`).evaluateAll((els) => els.map((e) => e.dataset.id));
+  const sameOrder = (a, b) => a.join() === b.join();
+
+  await step('rules: create with two segments (AND) and a 50/50 split; console agrees with the API', async () => {
+    await api('POST', `${NS}/flags`, { key: 'pricing', name: 'Pricing', type: 'VARIANT_FLAG_TYPE', enabled: true });
+    for (const key of ['control', 'treatment']) await api('POST', `${NS}/flags/pricing/variants`, { key });
+    for (const [key, prop, value] of [['pro-users', 'plan', 'pro'], ['eu-users', 'region', 'eu']]) {
+      await api('POST', `${NS}/segments`, { key, name: key.replace('-', ' '), matchType: 'ALL_MATCH_TYPE' });
+      await api('POST', `${NS}/segments/${key}/constraints`, { type: 'STRING_COMPARISON_TYPE', property: prop, operator: 'eq', value });
+    }
+    await page.goto(`${origin}/namespaces/E2E-Space/flags/pricing/rules`);
+    await page.getByRole('heading', { name: 'Rules', level: 2 }).waitFor();
+    await page.getByRole('button', { name: 'New Rule' }).click();
+    const create = scoped().getByRole('button', { name: 'Create' });
+    assert(await create.isDisabled(), 'create needs a segment');
+    await lbl('Segment').selectOption('pro-users');
+    await scoped().getByRole('button', { name: 'Add segment' }).click();
+    await lbl('Segment 2').selectOption('eu-users');
+    await scoped().getByRole('radio', { name: 'AND (ALL Segments)' }).check();
+    await scoped().getByRole('radio', { name: 'Multi-Variate' }).check();
+    assert((await lbl('control').inputValue()) === '50' && (await lbl('treatment').inputValue()) === '50', 'even split');
+    await lbl('treatment').fill('60');
+    await scoped().getByText('Multi-variate rules must have distributions that add up to 100% or less.').waitFor();
+    assert(await create.isDisabled(), 'over 100 blocks creation');
+    await scoped().getByRole('button', { name: 'Distribute evenly' }).click();
+    await scoped().getByText('Total: 100%').waitFor();
+    await create.click();
+    await toast('Successfully created rule');
+    const rules = (await api('GET', `${NS}/flags/pricing/rules`)).body.rules;
+    assert(rules.length === 1, JSON.stringify(rules));
+    const r = rules[0];
+    assert([...r.segmentKeys].sort().join() === 'eu-users,pro-users' && r.segmentOperator === 'AND_SEGMENT_OPERATOR', JSON.stringify(r));
+    assert(r.distributions.length === 2 && r.distributions.every((d) => d.rollout === 50), JSON.stringify(r.distributions));
+    await page.getByTestId('rule-card').getByText('AND').waitFor();
+    await shot('dashboard-rules', page.getByRole('navigation', { name: 'Flag sections' }));
+    await axeScan('rules tab');
+
+    // Console: same request as a direct API call must give the same answer.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    await page.getByRole('link', { name: 'Evaluate' }).click();
+    await heading('Console');
+    assert((await lbl('Flag Key').inputValue()) === 'pricing', 'flag preselected from the flag page');
+    const before = await lbl('Entity ID').inputValue();
+    await page.getByRole('button', { name: /New Entity ID/ }).click();
+    assert((await lbl('Entity ID').inputValue()) !== before, 'random entity id');
+    await lbl('Entity ID').fill('user-42');
+    await lbl('Context key 1').fill('plan');
+    await lbl('Context value 1').fill('pro');
+    await page.getByRole('button', { name: 'Add context entry' }).click();
+    await lbl('Context key 2').fill('region');
+    await lbl('Context value 2').fill('eu');
+    await page.getByRole('button', { name: 'Evaluate' }).click();
+    const shown = JSON.parse(await page.getByTestId('console-result').textContent());
+    const body = { namespaceKey: 'E2E-Space', flagKey: 'pricing', entityId: 'user-42', context: { plan: 'pro', region: 'eu' } };
+    const direct = (await api('POST', '/evaluate/v1/variant', body)).body;
+    assert(shown.match === true && direct.match === true, JSON.stringify(shown));
+    for (const k of ['variantKey', 'reason', 'flagKey']) assert(shown[k] === direct[k], `${k}: ${shown[k]} vs ${direct[k]}`);
+    assert([...shown.segmentKeys].sort().join() === [...direct.segmentKeys].sort().join(), 'segment keys');
+    // Non-matching context.
+    await lbl('Context value 2').fill('us');
+    await page.getByRole('button', { name: 'Evaluate' }).click();
+    await page.getByTestId('console-result').filter({ hasText: '"match": false' }).waitFor();
+    await lbl('Context value 2').fill('eu');
+    await page.getByRole('button', { name: 'Evaluate' }).click();
+    await page.getByTestId('console-result').filter({ hasText: '"match": true' }).waitFor();
+    // Copy as curl: clipboard and read-only field hold a command that really works.
+    await page.getByRole('button', { name: 'Copy as curl' }).click();
+    await toast('Command copied to clipboard');
+    const cmd = await lbl('curl command').inputValue();
+    assert(await lbl('curl command').evaluate((e) => e.readOnly), 'read-only field');
+    const clip = await page.evaluate(() => navigator.clipboard.readText());
+    assert(clip === cmd, 'clipboard holds the command');
+    assert(cmd.includes(`${origin}/evaluate/v1/variant`) && !cmd.includes('Authorization'), cmd);
+    const viaCurl = JSON.parse(execFileSync('sh', ['-c', cmd], { encoding: 'utf8' }));
+    assert(viaCurl.variantKey === direct.variantKey && viaCurl.match === true, JSON.stringify(viaCurl));
+    await shot('dashboard-console');
+    await axeScan('console');
+  });
+
+  await step('rules: reorder by keyboard and by drag (persisted, rollback on failure), edit, delete', async () => {
+    await api('POST', `${NS}/flags/pricing/rules`, { segmentKeys: ['eu-users'], rank: 2 });
+    await api('POST', `${NS}/flags/pricing/rules`, { segmentKeys: ['pro-users'], rank: 3 });
+    const [a, b, c] = await ruleIds('pricing');
+    await page.goto(`${origin}/namespaces/E2E-Space/flags/pricing/rules`);
+    await page.getByRole('button', { name: 'Rule 3, reorder' }).waitFor();
+    // Keyboard: Alt+ArrowUp on the second rule.
+    await page.getByRole('button', { name: 'Rule 2, reorder' }).focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await eventually(async () => sameOrder(await ruleIds('pricing'), [b, a, c]), 'keyboard reorder');
+    assert(await page.evaluate((id) => document.activeElement?.getAttribute('data-handle') === id, b), 'focus follows the moved rule');
+    await toast('Successfully reordered rules');
+    // "Move down" button.
+    await page.getByRole('button', { name: 'Move down, rule 2' }).click();
+    await eventually(async () => sameOrder(await ruleIds('pricing'), [b, c, a]), 'button reorder');
+    await eventually(async () => sameOrder(await domIds('rule'), [b, c, a]), 'dom after button');
+    // Drag the first card onto the last.
+    const cards = page.getByTestId('rule-card');
+    await cards.nth(0).locator('.card-head').dragTo(cards.nth(2));
+    await eventually(async () => sameOrder(await ruleIds('pricing'), [c, a, b]), 'drag reorder');
+    // A failing order call restores the previous order and shows the error.
+    await page.route('**/rules/order', (route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ code: 13, message: 'order failed', details: [] }) }),
+    );
+    await page.getByRole('button', { name: 'Move down, rule 1' }).click();
+    await page.getByRole('alert').filter({ hasText: 'order failed' }).waitFor();
+    await page.unroute('**/rules/order');
+    await eventually(async () => sameOrder(await domIds('rule'), [c, a, b]), 'rollback');
+    assert(sameOrder(await ruleIds('pricing'), [c, a, b]), 'server order unchanged');
+    await page.getByRole('alert').getByRole('button', { name: 'Dismiss' }).click();
+    // Edit: the multi-variate rule (now 2nd) becomes a single-variant rule.
+    await page.getByRole('button', { name: 'Edit rule 2' }).click();
+    await scoped().getByRole('radio', { name: 'Single Variant' }).check();
+    await lbl('Variant').selectOption({ label: 'treatment' });
+    await scoped().getByRole('button', { name: 'Update' }).click();
+    await toast('Successfully updated rule');
+    const edited = (await api('GET', `${NS}/flags/pricing/rules/${a}`)).body;
+    const treatment = (await api('GET', `${NS}/flags/pricing`)).body.variants.find((v) => v.key === 'treatment');
+    assert(edited.distributions.length === 1 && edited.distributions[0].rollout === 100, JSON.stringify(edited.distributions));
+    assert(edited.distributions[0].variantId === treatment.id, 'single variant saved');
+    // Edit segments/operator of rule 1.
+    await page.getByRole('button', { name: 'Edit rule 1' }).click();
+    await scoped().getByRole('button', { name: 'Add segment' }).click();
+    await lbl('Segment 2').selectOption('eu-users');
+    await scoped().getByRole('radio', { name: 'AND (ALL Segments)' }).check();
+    await scoped().getByRole('button', { name: 'Update' }).click();
+    await toast('Successfully updated rule');
+    const r1 = (await api('GET', `${NS}/flags/pricing/rules/${c}`)).body;
+    assert([...r1.segmentKeys].sort().join() === 'eu-users,pro-users' && r1.segmentOperator === 'AND_SEGMENT_OPERATOR', JSON.stringify(r1));
+    // Delete rule 3 with confirmation.
+    await page.getByRole('button', { name: 'Delete rule 3' }).click();
+    const dlg = page.getByRole('dialog', { name: 'Delete Rule' });
+    await dlg.getByText('delete rule 3').waitFor();
+    await dlg.getByRole('button', { name: 'Delete' }).click();
+    await eventually(async () => sameOrder(await domIds('rule'), [c, a]), 'rule removed');
+    assert(sameOrder(await ruleIds('pricing'), [c, a]), 'server removed the rule');
+  });
+
+  await step('rollouts: threshold and segment create, reorder, edit, default value, delete', async () => {
+    await api('POST', `${NS}/flags`, { key: 'killswitch', name: 'Kill Switch', type: 'BOOLEAN_FLAG_TYPE', enabled: false });
+    await page.goto(`${origin}/namespaces/E2E-Space/flags/killswitch`);
+    await page.getByRole('heading', { name: 'Rollouts', level: 2 }).waitFor();
+    await page.getByRole('button', { name: 'New Rollout' }).click();
+    await lbl('Percentage').fill('30');
+    await lbl('Value').selectOption('false');
+    await scoped().getByRole('button', { name: 'Create' }).click();
+    await toast('Successfully created rollout');
+    await page.getByRole('button', { name: 'New Rollout' }).click();
+    await scoped().getByRole('radio', { name: 'Segment' }).check();
+    await scoped().locator('#rollout-segment').selectOption('pro-users');
+    await scoped().getByRole('button', { name: 'Add segment' }).click();
+    await lbl('Segment 2').selectOption('eu-users');
+    await lbl('Description').fill('pros in the EU');
+    await scoped().getByRole('button', { name: 'Create' }).click();
+    await toast('Successfully created rollout');
+    const list = (await api('GET', `${NS}/flags/killswitch/rollouts`)).body.rules;
+    assert(list.length === 2, JSON.stringify(list));
+    const [t, s] = list;
+    assert(t.threshold.percentage === 30 && t.threshold.value === false, JSON.stringify(t));
+    assert([...s.segment.segmentKeys].sort().join() === 'eu-users,pro-users' && s.segment.segmentOperator === 'OR_SEGMENT_OPERATOR', JSON.stringify(s));
+    assert(s.segment.value === true && s.description === 'pros in the EU', JSON.stringify(s));
+    // Keyboard reorder, then drag back.
+    await page.getByRole('button', { name: 'Rollout 2, reorder' }).focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await eventually(async () => sameOrder(await rolloutIds('killswitch'), [s.id, t.id]), 'keyboard rollout reorder');
+    await toast('Successfully reordered rollouts');
+    const cards = page.getByTestId('rollout-card');
+    await cards.nth(0).locator('.card-head').dragTo(cards.nth(1));
+    await eventually(async () => sameOrder(await rolloutIds('killswitch'), [t.id, s.id]), 'drag rollout reorder');
+    await eventually(async () => sameOrder(await domIds('rollout'), [t.id, s.id]), 'dom rollout order');
+    // Edit the threshold rollout.
+    await page.getByRole('button', { name: 'Edit rollout 1' }).click();
+    assert(await scoped().getByRole('radio', { name: 'Segment' }).isDisabled(), 'type fixed on edit');
+    await lbl('Percentage').fill('40');
+    await lbl('Value').selectOption('true');
+    await scoped().getByRole('button', { name: 'Update' }).click();
+    await toast('Successfully updated rollout');
+    const t2 = (await api('GET', `${NS}/flags/killswitch/rollouts/${t.id}`)).body;
+    assert(t2.threshold.percentage === 40 && t2.threshold.value === true, JSON.stringify(t2));
+    // The flag's default value is the fallback at the bottom.
+    await page.getByRole('switch', { name: 'Fallback value' }).check();
+    await toast('Successfully updated flag');
+    assert((await api('GET', `${NS}/flags/killswitch`)).body.enabled === true, 'default value saved');
+    assert(await page.getByRole('switch', { name: 'Default Value' }).isChecked(), 'flag form follows');
+    await axeScan('rollouts tab');
+    // Delete rollout 1.
+    await page.getByRole('button', { name: 'Delete rollout 1' }).click();
+    await page.getByRole('dialog', { name: 'Delete Rollout' }).getByRole('button', { name: 'Delete' }).click();
+    await eventually(async () => sameOrder(await domIds('rollout'), [s.id]), 'rollout removed');
+    const left = (await api('GET', `${NS}/flags/killswitch/rollouts`)).body.rules;
+    assert(left.length === 1 && left[0].id === s.id && left[0].rank === 1, JSON.stringify(left));
+    // Clean up for the namespace deletion below.
+    for (const f of ['pricing', 'killswitch']) await api('DELETE', `${NS}/flags/${f}`);
+    for (const seg of ['pro-users', 'eu-users']) await api('DELETE', `${NS}/segments/${seg}`);
   });
 
   await step('delete flags (enabled flag needs its key typed) and the namespace', async () => {

@@ -15,6 +15,7 @@ const SegmentDetail = lazy(() => import('./pages/SegmentDetail'));
 const Settings = lazy(() => import('./pages/Settings'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const Later = lazy(() => import('./pages/Later'));
+const Console = lazy(() => import('./pages/Console'));
 
 /** `/flags` etc. without a namespace mean "in the current namespace" (§1.4). */
 function CurrentNamespaceRedirect({ to }: { to: string }) {
@@ -58,7 +59,7 @@ export function App() {
               <Route path="segments" element={<SegmentsList />} />
               <Route path="segments/new" element={<SegmentNew />} />
               <Route path="segments/:segment" element={<SegmentDetail />} />
-              <Route path="console" element={<Later title="Console" />} />
+              <Route path="console" element={<Console />} />
             </Route>
             <Route path="settings" element={<Settings tab="general" />} />
             <Route path="settings/namespaces" element={<Settings tab="namespaces" />} />

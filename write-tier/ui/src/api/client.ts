@@ -2,6 +2,15 @@ import { parseErrorBody, ApiError, UNEXPECTED_ERROR } from './errors';
 import type {
   Constraint,
   ConstraintInput,
+  Distribution,
+  DistributionInput,
+  EvaluationRequest,
+  Rollout,
+  RolloutInput,
+  RolloutList,
+  Rule,
+  RuleInput,
+  RuleList,
   Flag,
   FlagCreate,
   FlagList,
@@ -73,6 +82,7 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
 }
 
 const nsPath = (ns: string) => `/api/v1/namespaces/${enc(ns)}`;
+const flagPath = (ns: string, flag: string) => `${nsPath(ns)}/flags/${enc(flag)}`;
 
 export const api = {
   // Namespaces
@@ -120,4 +130,39 @@ export const api = {
     request<Constraint>('PUT', `${nsPath(ns)}/segments/${enc(segment)}/constraints/${enc(id)}`, input),
   deleteConstraint: (ns: string, segment: string, id: string) =>
     request<object>('DELETE', `${nsPath(ns)}/segments/${enc(segment)}/constraints/${enc(id)}`),
+
+  // Rules and distributions
+  listRules: (ns: string, flag: string) => request<RuleList>('GET', `${flagPath(ns, flag)}/rules?limit=1000`),
+  createRule: (ns: string, flag: string, input: RuleInput & { rank: number }) =>
+    request<Rule>('POST', `${flagPath(ns, flag)}/rules`, input),
+  updateRule: (ns: string, flag: string, id: string, input: RuleInput) =>
+    request<Rule>('PUT', `${flagPath(ns, flag)}/rules/${enc(id)}`, input),
+  deleteRule: (ns: string, flag: string, id: string) => request<object>('DELETE', `${flagPath(ns, flag)}/rules/${enc(id)}`),
+  orderRules: (ns: string, flag: string, ruleIds: string[]) =>
+    request<object>('PUT', `${flagPath(ns, flag)}/rules/order`, { ruleIds }),
+  createDistribution: (ns: string, flag: string, ruleId: string, input: DistributionInput) =>
+    request<Distribution>('POST', `${flagPath(ns, flag)}/rules/${enc(ruleId)}/distributions`, input),
+  updateDistribution: (ns: string, flag: string, ruleId: string, id: string, input: DistributionInput) =>
+    request<Distribution>('PUT', `${flagPath(ns, flag)}/rules/${enc(ruleId)}/distributions/${enc(id)}`, input),
+  deleteDistribution: (ns: string, flag: string, ruleId: string, id: string, variantId: string) =>
+    request<object>(
+      'DELETE',
+      `${flagPath(ns, flag)}/rules/${enc(ruleId)}/distributions/${enc(id)}${queryString({ variantId })}`,
+    ),
+
+  // Rollouts
+  listRollouts: (ns: string, flag: string) => request<RolloutList>('GET', `${flagPath(ns, flag)}/rollouts?limit=1000`),
+  createRollout: (ns: string, flag: string, input: RolloutInput & { rank: number }) =>
+    request<Rollout>('POST', `${flagPath(ns, flag)}/rollouts`, input),
+  updateRollout: (ns: string, flag: string, id: string, input: RolloutInput) =>
+    request<Rollout>('PUT', `${flagPath(ns, flag)}/rollouts/${enc(id)}`, input),
+  deleteRollout: (ns: string, flag: string, id: string) =>
+    request<object>('DELETE', `${flagPath(ns, flag)}/rollouts/${enc(id)}`),
+  orderRollouts: (ns: string, flag: string, rolloutIds: string[]) =>
+    request<object>('PUT', `${flagPath(ns, flag)}/rollouts/order`, { rolloutIds }),
+
+  // Evaluation (served by the write tier at the same origin)
+  evaluate: (kind: 'variant' | 'boolean', req: EvaluationRequest) =>
+    request<Record<string, unknown>>('POST', `/evaluate/v1/${kind}`, req),
+  authMethods: () => request<{ methods?: { enabled?: boolean }[] }>('GET', '/auth/v1/method'),
 };

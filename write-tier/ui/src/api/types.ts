@@ -138,3 +138,91 @@ export interface PageQuery {
   limit?: number;
   pageToken?: string;
 }
+
+export type SegmentOperator = 'OR_SEGMENT_OPERATOR' | 'AND_SEGMENT_OPERATOR';
+
+export interface Distribution {
+  id: string;
+  ruleId: string;
+  variantId: string;
+  rollout: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A rule; one segment travels in `segmentKey` (with `segmentKeys: []`), several in `segmentKeys`. */
+export interface Rule {
+  id: string;
+  flagKey: string;
+  segmentKey: string;
+  segmentKeys: string[];
+  segmentOperator: SegmentOperator;
+  distributions: Distribution[];
+  rank: number;
+  namespaceKey: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RuleList {
+  rules: Rule[];
+  nextPageToken: string;
+  totalCount: number;
+}
+
+export interface RuleInput {
+  segmentKeys: string[];
+  segmentOperator: SegmentOperator;
+}
+
+export interface DistributionInput {
+  variantId: string;
+  rollout: number;
+}
+
+export type RolloutType = 'SEGMENT_ROLLOUT_TYPE' | 'THRESHOLD_ROLLOUT_TYPE';
+
+export interface RolloutSegment {
+  segmentKey?: string;
+  segmentKeys?: string[];
+  segmentOperator?: SegmentOperator;
+  value: boolean;
+}
+
+export interface RolloutThreshold {
+  percentage: number;
+  value: boolean;
+}
+
+export interface Rollout {
+  id: string;
+  namespaceKey: string;
+  flagKey: string;
+  type: RolloutType;
+  rank: number;
+  description: string;
+  segment?: RolloutSegment;
+  threshold?: RolloutThreshold;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The list response keeps Flipt's field name `rules`. */
+export interface RolloutList {
+  rules: Rollout[];
+  nextPageToken: string;
+  totalCount: number;
+}
+
+export interface RolloutInput {
+  description: string;
+  segment?: { segmentKeys: string[]; segmentOperator: SegmentOperator; value: boolean };
+  threshold?: RolloutThreshold;
+}
+
+export interface EvaluationRequest {
+  namespaceKey: string;
+  flagKey: string;
+  entityId: string;
+  context: Record<string, string>;
+}

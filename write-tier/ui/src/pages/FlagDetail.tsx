@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { NavLink, useNavigate, useParams } from 'react-router';
+import { Link, NavLink, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client';
 import { ApiError, errorMessage } from '../api/errors';
 import type { Flag, Variant } from '../api/types';
@@ -9,6 +9,8 @@ import { FlagForm } from '../components/FlagForm';
 import { ErrorState, ResourceNotFound, Spinner, Time } from '../components/States';
 import { useToast } from '../components/Toasts';
 import { VariantPanel } from '../components/VariantPanel';
+import { RulesTab } from '../components/RulesTab';
+import { RolloutsTab } from '../components/RolloutsTab';
 import { useAsync } from '../lib/useAsync';
 
 type Tab = 'default' | 'rules' | 'rollouts' | 'analytics';
@@ -43,11 +45,16 @@ export default function FlagDetail({ tab }: { tab: Tab }) {
             <Time iso={f.createdAt} prefix="Created" /> · <Time iso={f.updatedAt} prefix="Updated" />
           </p>
         </div>
+        <div className="header-actions">
+        <Link className="btn" to={`/namespaces/${encodeURIComponent(ns)}/console?flag=${encodeURIComponent(f.key)}`}>
+          Evaluate
+        </Link>
         <ActionsMenu>
           <button type="button" className="menu-item danger" onClick={() => setDeleting(true)}>
             Delete
           </button>
         </ActionsMenu>
+        </div>
       </div>
       <FlagForm
         key={f.updatedAt + f.enabled}
@@ -77,11 +84,10 @@ export default function FlagDetail({ tab }: { tab: Tab }) {
         ))}
       </nav>
       {tab === 'default' && !isBoolean && <VariantsTab ns={ns} flag={f} reload={flag.reload} />}
-      {((tab === 'default' && isBoolean) || tab === 'rules' || tab === 'rollouts') && (
-        <div className="empty-state">
-          {isBoolean ? 'Rollouts' : 'Rules'} can be managed through the API; this screen is not available in this
-          version of the dashboard yet.
-        </div>
+      {tab === 'rules' && !isBoolean && <RulesTab ns={ns} flag={f} />}
+      {(tab === 'default' || tab === 'rollouts') && isBoolean && <RolloutsTab ns={ns} flag={f} onFlagUpdated={flag.setData} />}
+      {((tab === 'rules' && isBoolean) || (tab === 'rollouts' && !isBoolean)) && (
+        <div className="empty-state">This tab does not apply to {isBoolean ? 'boolean' : 'variant'} flags.</div>
       )}
       {tab === 'analytics' && <div className="empty-state">Analytics are not available in this version of the dashboard yet.</div>}
       <ConfirmDialog
