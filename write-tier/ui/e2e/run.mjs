@@ -365,10 +365,10 @@ async function main() {
 
   await step('segments list and delete segment', async () => {
     await page.getByRole('link', { name: 'Segments' }).click();
-    await page.getByRole('link', { name: /Beta Users/ }).waitFor();
+    await page.getByRole('link', { name: /Beta Users/ }).getByText('Used by 0 flags', { exact: true }).waitFor();
     await axeScan('segments list');
     await page.getByRole('link', { name: /Beta Users/ }).click();
-    await page.getByRole('group').or(page.locator('summary')).first().waitFor();
+    await page.getByText('No flag uses this segment; it can be deleted safely.').waitFor();
     await page.locator('summary', { hasText: 'Actions' }).click();
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByRole('dialog', { name: 'Delete Segment' }).getByRole('button', { name: 'Delete' }).click();
@@ -528,6 +528,67 @@ async function main() {
     assert(sameOrder(await ruleIds('pricing'), [c, a]), 'server removed the rule');
   });
 
+  await step('segment usage: list count, "Used by" section, delete blocked while in use', async () => {
+    await page.goto(`${origin}/namespaces/E2E-Space/segments`);
+    await page.getByRole('link', { name: /pro users/ }).getByText('Used by 1 flag', { exact: true }).waitFor();
+    await page.getByRole('link', { name: /pro users/ }).click();
+    await heading('pro users');
+    const users = page.getByRole('list', { name: 'Flags using this segment' });
+    await users.getByRole('listitem').filter({ hasText: 'pricing' }).getByText('(2 rules)').waitFor();
+    await page.locator('summary', { hasText: 'Actions' }).click();
+    const del = page.getByRole('button', { name: 'Delete', exact: true });
+    assert(await del.isDisabled(), 'delete disabled while in use');
+    assert(/^Used by 1 flag/.test((await del.getAttribute('title')) ?? ''), await del.getAttribute('title'));
+    await page.keyboard.press('Escape');
+    const refused = await api('DELETE', `${NS}/segments/pro-users`);
+    assert(refused.status === 400 && /is in use/.test(refused.body?.message), JSON.stringify(refused));
+    await shot('dashboard-segment-usage');
+    await axeScan('segment usage');
+    await users.getByRole('link', { name: 'pricing' }).click();
+    await page.waitForURL('**/namespaces/E2E-Space/flags/pricing/rules');
+  });
+
+  await step('copy a flag with its rules and segments to another namespace', async () => {
+    await page.goto(`${origin}/namespaces/E2E-Space/flags/pricing`);
+    await heading('Pricing');
+    await page.locator('summary', { hasText: 'Actions' }).click();
+    await page.getByRole('button', { name: 'Copy to Namespace' }).click();
+    const dlg = page.getByRole('dialog', { name: 'Copy Flag' });
+    assert((await dlg.getByLabel('Target namespace').inputValue()) === 'default', 'other namespace preselected');
+    // Same namespace needs a new key.
+    await dlg.getByLabel('Target namespace').selectOption('E2E-Space');
+    assert(await dlg.getByRole('button', { name: 'Copy' }).isDisabled(), 'same namespace needs a new key');
+    await dlg.getByLabel('Target namespace').selectOption('default');
+    await dlg.getByLabel('New key').fill('pricing-copy');
+    await dlg.getByRole('button', { name: 'Copy' }).click();
+    await toast('Successfully copied flag');
+    await page.waitForURL('**/namespaces/default/flags/pricing-copy');
+    await heading('Pricing');
+    const D = '/api/v1/namespaces/default';
+    const f = (await api('GET', `${D}/flags/pricing-copy`)).body;
+    assert(f.variants.map((v) => v.key).sort().join() === 'control,treatment', JSON.stringify(f.variants));
+    const src = (await api('GET', `${NS}/flags/pricing/rules`)).body.rules;
+    const copied = (await api('GET', `${D}/flags/pricing-copy/rules`)).body.rules;
+    assert(copied.length === src.length && copied.length === 2, JSON.stringify(copied));
+    const keysOf = (r) => [...(r.segmentKeys?.length ? r.segmentKeys : [r.segmentKey])].sort().join();
+    assert(copied.map(keysOf).join('|') === src.map(keysOf).join('|'), `${copied.map(keysOf)} vs ${src.map(keysOf)}`);
+    const variantIds = new Set(f.variants.map((v) => v.id));
+    assert(copied.every((r) => r.distributions.every((d) => variantIds.has(d.variantId))), 'distributions re-mapped');
+    for (const seg of ['pro-users', 'eu-users']) {
+      const s = await api('GET', `${D}/segments/${seg}`);
+      assert(s.status === 200 && s.body.constraints.length === 1, `${seg}: ${JSON.stringify(s.body)}`);
+    }
+    // A second copy under the same key is refused with the server's message.
+    await page.goto(`${origin}/namespaces/E2E-Space/flags/pricing`);
+    await page.locator('summary', { hasText: 'Actions' }).click();
+    await page.getByRole('button', { name: 'Copy to Namespace' }).click();
+    await dlg.getByLabel('New key').fill('pricing-copy');
+    await dlg.getByRole('button', { name: 'Copy' }).click();
+    await dlg.getByRole('alert').filter({ hasText: 'flag "default/pricing-copy" is not unique' }).waitFor();
+    await dlg.getByRole('button', { name: 'Cancel' }).click();
+    await dlg.waitFor({ state: 'hidden' });
+  });
+
   await step('rollouts: threshold and segment create, reorder, edit, default value, delete', async () => {
     await api('POST', `${NS}/flags`, { key: 'killswitch', name: 'Kill Switch', type: 'BOOLEAN_FLAG_TYPE', enabled: false });
     await page.goto(`${origin}/namespaces/E2E-Space/flags/killswitch`);
@@ -620,6 +681,79 @@ async function main() {
     await page.getByRole('link', { name: 'Flags' }).click();
     await page.waitForURL(`http://127.0.0.1:${proxyPort}/flipt/namespaces/default/flags`);
     await heading('Flags');
+  });
+
+  await step('read-only mode: badge, disabled controls, operator theme and top bar colour', async () => {
+    // Restart on the same database with read-only storage (the data from the steps above stays).
+    server.kill('SIGTERM');
+    await new Promise((r) => (server.exitCode !== null ? r() : server.once('exit', r)));
+    const roPort = await freePort();
+    const roEnv = {
+      ...env,
+      FLIPT_SERVER_HTTP_PORT: String(roPort),
+      FLIPT_SERVER_GRPC_PORT: String(await freePort()),
+      FLIPT_STORAGE_READ_ONLY: 'true',
+      FLIPT_UI_DEFAULT_THEME: 'dark',
+      FLIPT_UI_TOPBAR_COLOR: '#1e40af',
+    };
+    const ro = spawn(bin, [], { env: roEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+    ro.stderr.on('data', (d) => (serverLog = (serverLog + d).slice(-4000)));
+    cleanups.push(() => ro.kill('SIGTERM'));
+    const roOrigin = `http://127.0.0.1:${roPort}`;
+    await waitHealthy(roOrigin, ro);
+    const meta = await (await fetch(`${roOrigin}/meta/info`)).json();
+    assert(meta.storage.readOnly === true, JSON.stringify(meta.storage));
+    const refused = await fetch(`${roOrigin}/api/v1/namespaces/default/flags`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'nope', name: 'nope', type: 'BOOLEAN_FLAG_TYPE' }),
+    });
+    assert(refused.status === 500 && /read-only/.test((await refused.json()).message), 'server refuses writes');
+
+    // A new origin has no stored theme: the operator default applies.
+    await page.goto(`${roOrigin}/namespaces/default/flags`);
+    await heading('Flags');
+    await page.locator('.topbar').getByText('Read-Only', { exact: true }).waitFor();
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    const bar = await page.locator('.topbar').evaluate((e) => getComputedStyle(e).backgroundColor);
+    assert(bar === 'rgb(30, 64, 175)', bar);
+    const newFlag = page.getByRole('button', { name: 'New Flag', exact: true });
+    assert(await newFlag.isDisabled(), 'New Flag disabled');
+    assert((await newFlag.getAttribute('title')) === 'Not allowed in Read-Only mode', 'tooltip');
+    assert((await page.getByRole('link', { name: 'New Flag', exact: true }).count()) === 0, 'no New Flag link');
+
+    // Flag page: form, actions, rules.
+    await page.goto(`${roOrigin}/namespaces/default/flags/pricing-copy/rules`);
+    await heading('Pricing');
+    assert(await lbl('Name').isDisabled(), 'name input disabled');
+    assert(await lbl('Description').isDisabled(), 'description input disabled');
+    assert(await page.getByRole('switch', { name: 'Enabled' }).isDisabled(), 'enabled switch disabled');
+    assert(await page.getByRole('button', { name: 'Update' }).isDisabled(), 'Update disabled');
+    await page.locator('summary', { hasText: 'Actions' }).click();
+    assert(await page.getByRole('button', { name: 'Delete', exact: true }).isDisabled(), 'Delete disabled');
+    assert(await page.getByRole('button', { name: 'Copy to Namespace' }).isDisabled(), 'Copy disabled');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Edit rule 1' }).waitFor();
+    for (const name of ['New Rule', 'Edit rule 1', 'Delete rule 1', 'Move down, rule 1', 'Rule 1, reorder']) {
+      assert(await page.getByRole('button', { name }).isDisabled(), `${name} disabled`);
+    }
+    assert((await page.getByTestId('rule-card').first().locator('.card-head').getAttribute('draggable')) === 'false', 'no drag');
+    await shot('dashboard-read-only', page.getByRole('navigation', { name: 'Flag sections' }));
+    await axeScan('read-only flag rules');
+
+    // Variants, segments and namespaces.
+    await page.goto(`${roOrigin}/namespaces/default/flags/pricing-copy`);
+    assert(await page.getByRole('button', { name: 'New Variant' }).isDisabled(), 'New Variant disabled');
+    assert((await page.getByRole('button', { name: /^Edit, / }).count()) === 0, 'variant Edit hidden');
+    await page.goto(`${roOrigin}/namespaces/default/segments`);
+    assert(await page.getByRole('button', { name: 'New Segment', exact: true }).isDisabled(), 'New Segment disabled');
+    await page.getByRole('link', { name: /pro users/ }).click();
+    await heading('pro users');
+    assert(await page.getByRole('button', { name: 'New Constraint' }).isDisabled(), 'New Constraint disabled');
+    assert((await page.getByRole('button', { name: /^Delete, / }).count()) === 0, 'constraint Delete hidden');
+    await page.goto(`${roOrigin}/settings/namespaces`);
+    assert(await page.getByRole('button', { name: 'New Namespace' }).isDisabled(), 'New Namespace disabled');
+    assert((await page.getByRole('button', { name: /, edit$/ }).count()) === 0, 'namespace edit hidden');
   });
 
   await step('no CSP violations or page errors', async () => {

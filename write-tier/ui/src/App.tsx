@@ -1,6 +1,7 @@
 import { lazy, useEffect } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate, useParams } from 'react-router';
 import { Layout } from './components/Layout';
+import { MetaProvider } from './components/Meta';
 import { NamespaceGate } from './components/NamespaceGate';
 import { NamespaceProvider, useNamespaces } from './components/Namespaces';
 import { ToastProvider } from './components/Toasts';
@@ -40,6 +41,7 @@ function HashRedirect() {
 export function App() {
   return (
     <ToastProvider>
+      <MetaProvider>
       <NamespaceProvider>
         <HashRedirect />
         <Routes>
@@ -70,6 +72,7 @@ export function App() {
           </Route>
         </Routes>
       </NamespaceProvider>
+      </MetaProvider>
     </ToastProvider>
   );
 }

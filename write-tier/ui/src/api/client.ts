@@ -26,6 +26,7 @@ import type {
   VariantInput,
 } from './types';
 import { appBasePath } from '../lib/base';
+import type { SegmentFlagUsage } from '../lib/usage';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -164,5 +165,14 @@ export const api = {
   // Evaluation (served by the write tier at the same origin)
   evaluate: (kind: 'variant' | 'boolean', req: EvaluationRequest) =>
     request<Record<string, unknown>>('POST', `/evaluate/v1/${kind}`, req),
+  metaInfo: () => request<unknown>('GET', '/meta/info'),
+
+  // Additive write-tier endpoints
+  copyFlag: (ns: string, key: string, targetNamespaceKey: string, targetKey?: string) =>
+    request<Flag>('POST', `${flagPath(ns, key)}/copy`, { targetNamespaceKey, ...(targetKey ? { targetKey } : {}) }),
+  segmentUsage: (ns: string, key: string) =>
+    request<{ flags?: SegmentFlagUsage[] }>('GET', `${nsPath(ns)}/segments/${enc(key)}/usage`),
+  segmentsUsage: (ns: string) =>
+    request<{ segments?: { segmentKey: string; flagCount?: number }[] }>('GET', `${nsPath(ns)}/segments/usage`),
   authMethods: () => request<{ methods?: { enabled?: boolean }[] }>('GET', '/auth/v1/method'),
 };

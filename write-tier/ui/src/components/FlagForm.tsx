@@ -2,7 +2,9 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { FlagType } from '../api/types';
 import { Field } from './Field';
+import { roProps, useReadOnly } from './Meta';
 import { KeyNameFields } from './KeyNameFields';
+import { READ_ONLY_TITLE } from '../lib/meta';
 import { validateKey, validateRequired } from '../lib/validation';
 
 export interface FlagFormValues {
@@ -27,6 +29,7 @@ export function FlagForm({ mode, initial, onSubmit }: Props) {
   const [busy, setBusy] = useState(false);
   const navigate = useNavigate();
   const editing = mode === 'edit';
+  const readOnly = useReadOnly();
   const dirty = !same(v, initial);
   const valid = validateRequired(v.name) === null && (editing || validateKey(v.key) === null);
   const isBoolean = v.type === 'BOOLEAN_FLAG_TYPE';
@@ -37,7 +40,7 @@ export function FlagForm({ mode, initial, onSubmit }: Props) {
       noValidate
       onSubmit={async (e) => {
         e.preventDefault();
-        if (!dirty || !valid || busy) return;
+        if (!dirty || !valid || busy || readOnly) return;
         setBusy(true);
         try {
           await onSubmit(v);
@@ -46,6 +49,7 @@ export function FlagForm({ mode, initial, onSubmit }: Props) {
         }
       }}
     >
+      <fieldset className="plain" {...roProps(readOnly)}>
       <div className="switch-row">
         <input
           type="checkbox"
@@ -100,12 +104,13 @@ export function FlagForm({ mode, initial, onSubmit }: Props) {
       <Field id="flag-description" label="Description" optional>
         <input id="flag-description" value={v.description} onChange={(e) => setV({ ...v, description: e.target.value })} />
       </Field>
+      </fieldset>
       <div className="form-footer">
         {dirty && editing && <span className="dirty">Unsaved changes</span>}
         <button type="button" className="btn" onClick={() => navigate(-1)}>
           Cancel
         </button>
-        <button type="submit" className="btn btn-primary" disabled={!dirty || !valid || busy}>
+        <button type="submit" className="btn btn-primary" disabled={!dirty || !valid || busy || readOnly} title={readOnly ? READ_ONLY_TITLE : undefined}>
           {busy && <span className="spinner" aria-hidden="true" />}
           {editing ? 'Update' : 'Create'}
         </button>

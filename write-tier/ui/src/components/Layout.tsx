@@ -2,13 +2,16 @@ import { createContext, Suspense, useContext, useEffect, useState } from 'react'
 import { Link, NavLink, Outlet, useLocation, useMatch, useNavigate } from 'react-router';
 import { useNamespaces } from './Namespaces';
 import { ErrorState, Spinner } from './States';
-import { applyTheme, readThemePref, writeThemePref, type ThemePref } from '../lib/theme';
+import { applyTheme, storedThemePref, writeThemePref, type ThemePref } from '../lib/theme';
+import { effectiveThemePref, READ_ONLY_TITLE, readableTextOn } from '../lib/meta';
+import { useMeta } from './Meta';
 
 /** Namespace-level list pages, where switching namespace makes sense (§1.3). */
 const SWITCHABLE = /^\/namespaces\/[^/]+\/(flags|segments|console)\/?$/;
 
-export function useTheme(): [ThemePref, (p: ThemePref) => void] {
-  const [pref, setPref] = useState<ThemePref>(readThemePref);
+export function useTheme(serverDefault?: ThemePref | null): [ThemePref, (p: ThemePref) => void] {
+  const [stored, setPref] = useState<ThemePref | null>(() => storedThemePref());
+  const pref = effectiveThemePref(stored, serverDefault);
   useEffect(() => {
     applyTheme(pref);
     if (pref !== 'system') return;
@@ -83,7 +86,9 @@ function ThemeToggle() {
 export function Layout() {
   const { current, loading, error, reload } = useNamespaces();
   const [drawer, setDrawer] = useState(false);
-  const theme = useTheme();
+  const meta = useMeta();
+  const theme = useTheme(meta?.theme);
+  const topbarStyle = meta?.topbarColor ? { background: meta.topbarColor, color: readableTextOn(meta.topbarColor) } : undefined;
   const location = useLocation();
   const detail = useMatch('/namespaces/:ns/:kind/:key/*');
   const ns = encodeURIComponent(current);
@@ -129,10 +134,19 @@ export function Layout() {
         <ThemeToggle />
       </aside>
       <div className="main-col">
-        <header className="topbar">
-          <button type="button" className="icon-btn hamburger" aria-label="Open sidebar" onClick={() => setDrawer(true)}>
+        <header className="topbar" style={topbarStyle}>
+          <button type="button" className="icon-btn hamburger" aria-label="Open sidebar" onClick={() => setDrawer(true)} style={topbarStyle && { color: topbarStyle.color }}>
             ☰
           </button>
+          {meta?.readOnly && (
+            <span className="readonly-badge" title={`${meta.storageType} storage is read-only: ${READ_ONLY_TITLE.toLowerCase()}`}>
+              <svg aria-hidden="true" width="12" height="12" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2.5">
+                <ellipse cx="12" cy="5" rx="8" ry="3" />
+                <path d="M4 5v14c0 1.7 3.6 3 8 3s8-1.3 8-3V5M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3" />
+              </svg>
+              Read-Only
+            </span>
+          )}
         </header>
         <main id="main" className="main" tabIndex={-1}>
           {loading ? (

@@ -12,6 +12,7 @@ import { OperatorRadios, SegmentList, SegmentPicker } from './SegmentPicker';
 import { SortableCards } from './SortableCards';
 import { ErrorState, Spinner } from './States';
 import { useToast } from './Toasts';
+import { roProps, useReadOnly } from './Meta';
 
 type Kind = 'threshold' | 'segment';
 
@@ -53,6 +54,7 @@ export function percentageError(text: string): string | null {
 
 export function RolloutsTab({ ns, flag, onFlagUpdated }: { ns: string; flag: Flag; onFlagUpdated: (f: Flag) => void }) {
   const toast = useToast();
+  const readOnly = useReadOnly();
   const rollouts = useAsync(async () => byRank((await api.listRollouts(ns, flag.key)).rules), [ns, flag.key]);
   const segments = useSegments(ns);
   const [editing, setEditing] = useState<Rollout | 'new' | null>(null);
@@ -94,18 +96,21 @@ export function RolloutsTab({ ns, flag, onFlagUpdated }: { ns: string; flag: Fla
           <h2 id="rollouts-heading">Rollouts</h2>
           <p className="muted">
             Rollouts return a boolean value and are evaluated in order, from top to bottom; the flag's default value
-            applies when none matches. Drag a rollout by its header, or use Move up / Move down, to change the order.
+            applies when none matches.
+            {readOnly
+              ? ' The order cannot be changed in Read-Only mode.'
+              : ' Drag a rollout by its header, or use Move up / Move down, to change the order.'}
           </p>
         </div>
         {list.length > 0 && (
-          <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
+          <button type="button" className="btn btn-primary" {...roProps(readOnly)} onClick={() => setEditing('new')}>
             New Rollout
           </button>
         )}
       </div>
       <div className="cards-frame">
         {list.length === 0 && (
-          <button type="button" className="empty-button" onClick={() => setEditing('new')}>
+          <button type="button" className="empty-button" {...roProps(readOnly)} onClick={() => setEditing('new')}>
             <span aria-hidden="true">+</span> New Rollout
           </button>
         )}
@@ -155,7 +160,8 @@ export function RolloutsTab({ ns, flag, onFlagUpdated }: { ns: string; flag: Fla
               role="switch"
               className="switch"
               checked={fallback}
-              disabled={savingDefault}
+              disabled={savingDefault || readOnly}
+              title={roProps(readOnly).title}
               onChange={(e) => void setDefault(e.target.checked)}
             />
             <label htmlFor="fallback-value">Fallback value</label>

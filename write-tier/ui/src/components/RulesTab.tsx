@@ -23,6 +23,7 @@ import { OperatorRadios, SegmentList, SegmentPicker } from './SegmentPicker';
 import { SortableCards } from './SortableCards';
 import { ErrorState, Spinner } from './States';
 import { useToast } from './Toasts';
+import { roProps, useReadOnly } from './Meta';
 
 const KIND_LABEL: Record<RuleKind, string> = {
   none: 'Default Variant / None',
@@ -51,6 +52,7 @@ export function useSegments(ns: string) {
 
 export function RulesTab({ ns, flag }: { ns: string; flag: Flag }) {
   const toast = useToast();
+  const readOnly = useReadOnly();
   const rules = useAsync(async () => byRank((await api.listRules(ns, flag.key)).rules), [ns, flag.key]);
   const segments = useSegments(ns);
   const [editing, setEditing] = useState<string | 'new' | null>(null);
@@ -114,8 +116,9 @@ export function RulesTab({ ns, flag }: { ns: string; flag: Flag }) {
     }
   };
 
+  const ro = roProps(readOnly);
   const newButton = (
-    <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
+    <button type="button" className="btn btn-primary" {...ro} onClick={() => setEditing('new')}>
       New Rule
     </button>
   );
@@ -126,14 +129,16 @@ export function RulesTab({ ns, flag }: { ns: string; flag: Flag }) {
         <div>
           <h2 id="rules-heading">Rules</h2>
           <p className="muted">
-            Rules are evaluated in order, from top to bottom. Drag a rule by its header, or use Move up / Move down, to
-            change the order.
+            Rules are evaluated in order, from top to bottom.
+            {readOnly
+              ? ' The order cannot be changed in Read-Only mode.'
+              : ' Drag a rule by its header, or use Move up / Move down, to change the order.'}
           </p>
         </div>
         {(list.length > 0 || variants.length > 0) && newButton}
       </div>
       {list.length === 0 && variants.length === 0 ? (
-        <button type="button" className="empty-button" onClick={() => setEditing('new')}>
+        <button type="button" className="empty-button" {...ro} onClick={() => setEditing('new')}>
           <span aria-hidden="true">+</span> New Rule
         </button>
       ) : (

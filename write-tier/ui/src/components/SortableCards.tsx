@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { moveItem } from '../lib/rules';
 import { useToast } from './Toasts';
+import { roProps, useReadOnly } from './Meta';
 
 interface Props<T extends { id: string }> {
   items: T[];
@@ -25,6 +26,8 @@ interface Props<T extends { id: string }> {
 export function SortableCards<T extends { id: string }>(props: Props<T>) {
   const { items, noun, label, persist, onReordered, title, body, onEdit, onDelete } = props;
   const toast = useToast();
+  const readOnly = useReadOnly();
+  const ro = roProps(readOnly);
   const hintId = useId();
   const [order, setOrder] = useState(items);
   const [busy, setBusy] = useState(false);
@@ -43,7 +46,7 @@ export function SortableCards<T extends { id: string }>(props: Props<T>) {
   }, [order]);
 
   const move = async (from: number, to: number, keepFocus?: string) => {
-    if (busy || from === to || to < 0 || to >= order.length || order.length < 2) return;
+    if (readOnly || busy || from === to || to < 0 || to >= order.length || order.length < 2) return;
     const previous = order;
     const next = moveItem(order, from, to);
     if (keepFocus) focusAfter.current = keepFocus;
@@ -80,13 +83,15 @@ export function SortableCards<T extends { id: string }>(props: Props<T>) {
   return (
     <>
       <p id={hintId} className="sr-only">
-        Drag a {noun} by its header, or press Alt+Up or Alt+Down inside a {noun} to move it.
+        {readOnly
+          ? `${Noun}s cannot be reordered in Read-Only mode.`
+          : `Drag a ${noun} by its header, or press Alt+Up or Alt+Down inside a ${noun} to move it.`}
       </p>
       <ol className="cards" aria-label={label} aria-busy={busy}>
         {order.map((item, i) => (
           <li
             key={item.id}
-            className={`card sortable${dragging === item.id ? ' dragging' : ''}${over === item.id && dragging !== item.id ? ' drop-target' : ''}`}
+            className={`card sortable${readOnly ? ' readonly' : ''}${dragging === item.id ? ' dragging' : ''}${over === item.id && dragging !== item.id ? ' drop-target' : ''}`}
             data-id={item.id}
             data-testid={`${noun}-card`}
             onKeyDown={(e) => onKey(e, item, i)}
@@ -100,7 +105,8 @@ export function SortableCards<T extends { id: string }>(props: Props<T>) {
           >
             <div
               className="card-head"
-              draggable={order.length > 1}
+              draggable={!readOnly && order.length > 1}
+              title={readOnly ? ro.title : undefined}
               onDragStart={(e) => {
                 e.dataTransfer.setData('text/plain', item.id);
                 e.dataTransfer.effectAllowed = 'move';
@@ -117,6 +123,7 @@ export function SortableCards<T extends { id: string }>(props: Props<T>) {
                 data-handle={item.id}
                 aria-label={`${Noun} ${i + 1}, reorder`}
                 aria-describedby={hintId}
+                {...ro}
               >
                 <span aria-hidden="true">⠿</span>
                 <span className="position">{i + 1}</span>
@@ -126,7 +133,8 @@ export function SortableCards<T extends { id: string }>(props: Props<T>) {
                 <button
                   type="button"
                   className="btn btn-small"
-                  disabled={busy || i === 0}
+                  disabled={readOnly || busy || i === 0}
+                  title={ro.title}
                   aria-label={`Move up, ${noun} ${i + 1}`}
                   onClick={() => void move(i, i - 1, item.id)}
                 >
@@ -135,18 +143,20 @@ export function SortableCards<T extends { id: string }>(props: Props<T>) {
                 <button
                   type="button"
                   className="btn btn-small"
-                  disabled={busy || i === order.length - 1}
+                  disabled={readOnly || busy || i === order.length - 1}
+                  title={ro.title}
                   aria-label={`Move down, ${noun} ${i + 1}`}
                   onClick={() => void move(i, i + 1, item.id)}
                 >
                   <span aria-hidden="true">↓ </span>Move down
                 </button>
-                <button type="button" className="btn btn-small" onClick={() => onEdit(item)} aria-label={`Edit ${noun} ${i + 1}`}>
+                <button type="button" className="btn btn-small" {...ro} onClick={() => onEdit(item)} aria-label={`Edit ${noun} ${i + 1}`}>
                   Edit
                 </button>
                 <button
                   type="button"
                   className="btn btn-small btn-danger-outline"
+                  {...ro}
                   onClick={() => onDelete(item, i)}
                   aria-label={`Delete ${noun} ${i + 1}`}
                 >

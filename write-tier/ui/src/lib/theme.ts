@@ -2,8 +2,13 @@ export type ThemePref = 'light' | 'dark' | 'system';
 const KEY = 'flipt.theme';
 
 export function readThemePref(storage: Pick<Storage, 'getItem'> | null = safeStorage()): ThemePref {
+  return storedThemePref(storage) ?? 'system';
+}
+
+/** The user's own choice, or null when they never picked one (the operator default then applies). */
+export function storedThemePref(storage: Pick<Storage, 'getItem'> | null = safeStorage()): ThemePref | null {
   const v = storage?.getItem(KEY);
-  return v === 'light' || v === 'dark' || v === 'system' ? v : 'system';
+  return v === 'light' || v === 'dark' || v === 'system' ? v : null;
 }
 
 export function writeThemePref(pref: ThemePref): void {

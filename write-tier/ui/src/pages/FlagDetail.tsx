@@ -5,6 +5,8 @@ import { ApiError, errorMessage } from '../api/errors';
 import type { Flag, Variant } from '../api/types';
 import { ActionsMenu } from '../components/ActionsMenu';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { CopyFlagDialog } from '../components/CopyFlagDialog';
+import { roProps, useReadOnly } from '../components/Meta';
 import { FlagForm } from '../components/FlagForm';
 import { ErrorState, ResourceNotFound, Spinner, Time } from '../components/States';
 import { useToast } from '../components/Toasts';
@@ -21,6 +23,8 @@ export default function FlagDetail({ tab }: { tab: Tab }) {
   const toast = useToast();
   const flag = useAsync(() => api.getFlag(ns, key), [ns, key]);
   const [deleting, setDeleting] = useState(false);
+  const [copying, setCopying] = useState(false);
+  const readOnly = useReadOnly();
   const listUrl = `/namespaces/${encodeURIComponent(ns)}/flags`;
 
   if (flag.loading && !flag.data) return <Spinner />;
@@ -50,7 +54,11 @@ export default function FlagDetail({ tab }: { tab: Tab }) {
           Evaluate
         </Link>
         <ActionsMenu>
-          <button type="button" className="menu-item danger" onClick={() => setDeleting(true)}>
+          <button type="button" className="menu-item" {...roProps(readOnly)} onClick={() => setCopying(true)}>
+            Copy to Namespace
+          </button>
+          <hr className="menu-sep" />
+          <button type="button" className="menu-item danger" {...roProps(readOnly)} onClick={() => setDeleting(true)}>
             Delete
           </button>
         </ActionsMenu>
@@ -90,6 +98,7 @@ export default function FlagDetail({ tab }: { tab: Tab }) {
         <div className="empty-state">This tab does not apply to {isBoolean ? 'boolean' : 'variant'} flags.</div>
       )}
       {tab === 'analytics' && <div className="empty-state">Analytics are not available in this version of the dashboard yet.</div>}
+      {!readOnly && <CopyFlagDialog open={copying} ns={ns} flagKey={f.key} onClose={() => setCopying(false)} />}
       <ConfirmDialog
         open={deleting}
         title="Delete Flag"
@@ -111,6 +120,7 @@ function VariantsTab({ ns, flag, reload }: { ns: string; flag: Flag; reload: () 
   const toast = useToast();
   const [editing, setEditing] = useState<Variant | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Variant | null>(null);
+  const readOnly = useReadOnly();
   const variants = flag.variants ?? [];
 
   return (
@@ -121,13 +131,13 @@ function VariantsTab({ ns, flag, reload }: { ns: string; flag: Flag; reload: () 
           <p className="muted">Variants are the values a flag can return; rules decide which one.</p>
         </div>
         {variants.length > 0 && (
-          <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
+          <button type="button" className="btn btn-primary" {...roProps(readOnly)} onClick={() => setEditing('new')}>
             New Variant
           </button>
         )}
       </div>
       {variants.length === 0 ? (
-        <button type="button" className="empty-button" onClick={() => setEditing('new')}>
+        <button type="button" className="empty-button" {...roProps(readOnly)} onClick={() => setEditing('new')}>
           <span aria-hidden="true">+</span> New Variant
         </button>
       ) : (
@@ -159,6 +169,7 @@ function VariantsTab({ ns, flag, reload }: { ns: string; flag: Flag; reload: () 
                   {v.attachment}
                 </td>
                 <td className="actions">
+                  {!readOnly && (<>
                   <button type="button" className="link-btn" onClick={() => setEditing(v)} aria-label={`Edit, ${v.key}`}>
                     Edit<span className="sr-only">, {v.key}</span>
                   </button>
@@ -166,6 +177,7 @@ function VariantsTab({ ns, flag, reload }: { ns: string; flag: Flag; reload: () 
                   <button type="button" className="link-btn danger" onClick={() => setDeleting(v)} aria-label={`Delete, ${v.key}`}>
                     Delete<span className="sr-only">, {v.key}</span>
                   </button>
+                  </>)}
                 </td>
               </tr>
             ))}

@@ -6,6 +6,7 @@ import { ListToolbar } from '../components/ListToolbar';
 import { Pagination } from '../components/Pagination';
 import { EmptyState, ErrorState, ListSkeleton, Time } from '../components/States';
 import { useAsync } from '../lib/useAsync';
+import { CreateLink, useReadOnly } from '../components/Meta';
 import { useListState } from '../lib/useListState';
 import { matchesSearch, pageCount, pageToken, sortItems } from '../lib/urlState';
 
@@ -34,6 +35,7 @@ export default function FlagsList() {
     () => api.listFlags(ns, { limit: state.limit, pageToken: pageToken(state.page, state.limit) }),
     [ns, state.page, state.limit],
   );
+  const readOnly = useReadOnly();
   const base = `/namespaces/${encodeURIComponent(ns)}/flags`;
 
   const flags = sortItems(
@@ -48,9 +50,7 @@ export default function FlagsList() {
     <>
       <div className="page-header">
         <h1>Flags</h1>
-        <Link className="btn btn-primary" to={`${base}/new`}>
-          New Flag
-        </Link>
+        <CreateLink to={`${base}/new`}>New Flag</CreateLink>
       </div>
       {list.loading && !list.data ? (
         <ListSkeleton />
@@ -58,8 +58,12 @@ export default function FlagsList() {
         <ErrorState message={errorMessage(list.error)} onRetry={() => void list.reload()} />
       ) : total === 0 ? (
         <EmptyState>
-          Flags let you control and roll out new functionality dynamically. Create a{' '}
-          <Link to={`${base}/new`}>new flag</Link> to get started.
+          Flags let you control and roll out new functionality dynamically.
+          {!readOnly && (
+            <>
+              {' '}Create a <Link to={`${base}/new`}>new flag</Link> to get started.
+            </>
+          )}
         </EmptyState>
       ) : (
         <>

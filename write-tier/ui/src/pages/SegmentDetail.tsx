@@ -1,17 +1,19 @@
 import { useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client';
 import { ApiError, errorMessage } from '../api/errors';
 import type { Constraint, Segment } from '../api/types';
 import { ActionsMenu } from '../components/ActionsMenu';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ConstraintPanel } from '../components/ConstraintPanel';
+import { roProps, useReadOnly } from '../components/Meta';
 import { SegmentForm } from '../components/SegmentForm';
 import { ErrorState, ResourceNotFound, Spinner, Time } from '../components/States';
 import { useToast } from '../components/Toasts';
 import { isListOperator, operatorLabel, operatorTakesValue, parseListValue, typeLabel } from '../lib/constraints';
 import { absoluteTime } from '../lib/time';
 import { useAsync } from '../lib/useAsync';
+import { deleteBlockedReason, usageSummary } from '../lib/usage';
 
 function ConstraintValue({ c }: { c: Constraint }) {
   const [all, setAll] = useState(false);
@@ -44,6 +46,8 @@ export default function SegmentDetail() {
   const navigate = useNavigate();
   const toast = useToast();
   const seg = useAsync(() => api.getSegment(ns, key), [ns, key]);
+  const usage = useAsync(() => api.segmentUsage(ns, key), [ns, key]);
+  const readOnly = useReadOnly();
   const [deleting, setDeleting] = useState(false);
   const [editing, setEditing] = useState<Constraint | 'new' | null>(null);
   const [deletingC, setDeletingC] = useState<Constraint | null>(null);
@@ -56,6 +60,10 @@ export default function SegmentDetail() {
   if (seg.error || !seg.data) return <ErrorState message={errorMessage(seg.error)} onRetry={() => void seg.reload()} />;
   const s: Segment = seg.data;
   const constraints = s.constraints ?? [];
+  const users = usage.data?.flags ?? [];
+  const blocked = deleteBlockedReason(users);
+  const deleteProps = readOnly ? roProps(true) : blocked ? { disabled: true, title: blocked } : {};
+  const flagUrl = (flag: string) => `/namespaces/${encodeURIComponent(ns)}/flags/${encodeURIComponent(flag)}`;
 
   return (
     <>
@@ -67,11 +75,41 @@ export default function SegmentDetail() {
           </p>
         </div>
         <ActionsMenu>
-          <button type="button" className="menu-item danger" onClick={() => setDeleting(true)}>
+          <button
+            type="button"
+            className="menu-item danger"
+            {...deleteProps}
+            aria-describedby={blocked && !readOnly ? 'segment-delete-blocked' : undefined}
+            onClick={() => setDeleting(true)}
+          >
             Delete
           </button>
         </ActionsMenu>
       </div>
+      <section aria-labelledby="usage-heading" className="card usage-card">
+        <h2 id="usage-heading">Used by</h2>
+        {usage.loading && !usage.data ? (
+          <p className="muted">Loading usage…</p>
+        ) : usage.error ? (
+          <p className="muted">Usage is not available: {errorMessage(usage.error)}</p>
+        ) : users.length === 0 ? (
+          <p className="usage-note">No flag uses this segment; it can be deleted safely.</p>
+        ) : (
+          <>
+            <p id="segment-delete-blocked" className="muted">
+              {blocked}.
+            </p>
+            <ul className="usage-list" aria-label="Flags using this segment">
+              {users.map((u) => (
+                <li key={u.flagKey}>
+                  <Link to={`${flagUrl(u.flagKey)}${(u.ruleIds?.length ?? 0) > 0 ? '/rules' : ''}`}>{u.flagKey}</Link>{' '}
+                  <span className="muted">({usageSummary(u)})</span>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
       <SegmentForm
         key={s.updatedAt}
         mode="edit"
@@ -93,13 +131,13 @@ export default function SegmentDetail() {
             <p className="muted">Constraints decide whether a request matches this segment.</p>
           </div>
           {constraints.length > 0 && (
-            <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
+            <button type="button" className="btn btn-primary" {...roProps(readOnly)} onClick={() => setEditing('new')}>
               New Constraint
             </button>
           )}
         </div>
         {constraints.length === 0 ? (
-          <button type="button" className="empty-button" onClick={() => setEditing('new')}>
+          <button type="button" className="empty-button" {...roProps(readOnly)} onClick={() => setEditing('new')}>
             <span aria-hidden="true">+</span> New Constraint
           </button>
         ) : (
@@ -135,6 +173,7 @@ export default function SegmentDetail() {
                   </td>
                   <td className="hide-narrow truncate">{c.description}</td>
                   <td className="actions">
+                    {!readOnly && (<>
                     <button type="button" className="link-btn" onClick={() => setEditing(c)} aria-label={`Edit, ${c.property}`}>
                       Edit<span className="sr-only">, {c.property}</span>
                     </button>
@@ -142,6 +181,7 @@ export default function SegmentDetail() {
                     <button type="button" className="link-btn danger" onClick={() => setDeletingC(c)} aria-label={`Delete, ${c.property}`}>
                       Delete<span className="sr-only">, {c.property}</span>
                     </button>
+                    </>)}
                   </td>
                 </tr>
               ))}

@@ -6,6 +6,8 @@ import { ListToolbar } from '../components/ListToolbar';
 import { Pagination } from '../components/Pagination';
 import { EmptyState, ErrorState, ListSkeleton, Time } from '../components/States';
 import { useAsync } from '../lib/useAsync';
+import { CreateLink, useReadOnly } from '../components/Meta';
+import { usageCounts, usedByLabel } from '../lib/usage';
 import { useListState } from '../lib/useListState';
 import { matchesSearch, pageCount, pageToken, sortItems } from '../lib/urlState';
 
@@ -26,6 +28,9 @@ export default function SegmentsList() {
     () => api.listSegments(ns, { limit: state.limit, pageToken: pageToken(state.page, state.limit) }),
     [ns, state.page, state.limit],
   );
+  const usage = useAsync(() => api.segmentsUsage(ns), [ns]);
+  const counts = usage.data ? usageCounts(usage.data.segments) : null;
+  const readOnly = useReadOnly();
   const base = `/namespaces/${encodeURIComponent(ns)}/segments`;
   const segments = sortItems(
     (list.data?.segments ?? []).filter((s) => matchesSearch(state.q, [s.key, s.name, s.description])),
@@ -39,9 +44,7 @@ export default function SegmentsList() {
     <>
       <div className="page-header">
         <h1>Segments</h1>
-        <Link className="btn btn-primary" to={`${base}/new`}>
-          New Segment
-        </Link>
+        <CreateLink to={`${base}/new`}>New Segment</CreateLink>
       </div>
       {list.loading && !list.data ? (
         <ListSkeleton />
@@ -49,8 +52,12 @@ export default function SegmentsList() {
         <ErrorState message={errorMessage(list.error)} onRetry={() => void list.reload()} />
       ) : total === 0 ? (
         <EmptyState>
-          Segments let you target requests by criteria. Create a <Link to={`${base}/new`}>new segment</Link> to get
-          started.
+          Segments let you target requests by criteria.
+          {!readOnly && (
+            <>
+              {' '}Create a <Link to={`${base}/new`}>new segment</Link> to get started.
+            </>
+          )}
         </EmptyState>
       ) : (
         <>
@@ -76,6 +83,11 @@ export default function SegmentsList() {
                     {s.description && <p className="row-desc">{s.description}</p>}
                     <div className="row-meta">
                       <span className="badge badge-type">{matchLabel(s)}</span>
+                      {counts && (
+                        <span className={`badge ${(counts.get(s.key) ?? 0) === 0 ? 'badge-unused' : 'badge-usage'}`}>
+                          {usedByLabel(counts.get(s.key) ?? 0)}
+                        </span>
+                      )}
                       <span className="hide-narrow">
                         <Time iso={s.createdAt} prefix="Created" />
                       </span>

@@ -12,6 +12,7 @@ import { useToast } from '../components/Toasts';
 import type { ThemePref } from '../lib/theme';
 import { absoluteTime } from '../lib/time';
 import { validateKey, validateRequired } from '../lib/validation';
+import { roProps, useReadOnly } from '../components/Meta';
 
 type Tab = 'general' | 'namespaces' | 'tokens';
 
@@ -96,6 +97,7 @@ function Namespaces() {
   const toast = useToast();
   const [editing, setEditing] = useState<Namespace | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Namespace | null>(null);
+  const readOnly = useReadOnly();
   return (
     <section aria-labelledby="ns-heading">
       <div className="section-header">
@@ -103,7 +105,7 @@ function Namespaces() {
           <h2 id="ns-heading">Namespaces</h2>
           <p className="muted">Namespaces group flags, segments and rules.</p>
         </div>
-        <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
+        <button type="button" className="btn btn-primary" {...roProps(readOnly)} onClick={() => setEditing('new')}>
           New Namespace
         </button>
       </div>
@@ -131,16 +133,20 @@ function Namespaces() {
             <tr key={n.key}>
               <td className="mono">{n.key}</td>
               <td>
-                <button type="button" className="link-btn" onClick={() => setEditing(n)} aria-label={`${n.name}, edit`}>
-                  {n.name}
-                  <span className="sr-only">, edit</span>
-                </button>
+                {readOnly ? (
+                  n.name
+                ) : (
+                  <button type="button" className="link-btn" onClick={() => setEditing(n)} aria-label={`${n.name}, edit`}>
+                    {n.name}
+                    <span className="sr-only">, edit</span>
+                  </button>
+                )}
               </td>
               <td className="hide-narrow truncate">{n.description}</td>
               <td className="hide-narrow">{absoluteTime(n.createdAt)}</td>
               <td className="hide-narrow">{absoluteTime(n.updatedAt)}</td>
               <td className="actions">
-                {n.protected ? (
+                {readOnly ? null : n.protected ? (
                   <span className="muted" title="The default namespace cannot be deleted">
                     Delete
                   </span>
