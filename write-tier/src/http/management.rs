@@ -5,9 +5,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use flipt_proto::flipt as pb;
 use flipt_shared::Result;
 
-use super::wire::{bind_namespace, decode, empty, method_not_allowed, path, respond, Params};
 use crate::service;
 use crate::state::AppState;
+use flipt_shared::gateway::{
+    bind_namespace, decode, empty, method_not_allowed, path, respond, Params,
+};
 
 type Data = web::Data<AppState>;
 

@@ -3,9 +3,9 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::wire::method_not_allowed;
 use crate::service::meta;
 use crate::state::AppState;
+use flipt_shared::gateway::method_not_allowed;
 
 /// Whether the client asked for indented JSON.
 fn pretty(req: &HttpRequest) -> bool {

@@ -7,7 +7,6 @@
 mod management;
 mod meta;
 mod ui;
-mod wire;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use flipt_shared::transport::ErrorBody;
@@ -27,7 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// The response for paths no route matches: Flipt's gateway body under its prefixes,
 /// a plain-text 404 elsewhere.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    if wire::is_gateway_path(req.path()) {
+    if flipt_shared::gateway::is_gateway_path(req.path()) {
         ErrorBody::new(tonic::Code::NotFound, "Not Found").into_response()
     } else {
         HttpResponse::NotFound()

@@ -20,8 +20,8 @@ use flipt_shared::store::now;
 use flipt_shared::{Error, Result};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 
 use crate::state::AppState;
@@ -186,6 +186,62 @@ pub(crate) fn check_segment_fields(single: &str, many: &[String]) -> Result<()> 
         )),
         _ => Ok(()),
     }
+}
+
+/// The columns of a flag's ranked children (rules, rollouts) that ordering touches.
+pub(crate) struct Ranked<C> {
+    pub id: C,
+    pub namespace_key: C,
+    pub flag_key: C,
+    pub rank: C,
+    pub created_at: C,
+    pub updated_at: C,
+}
+
+/// Gives the listed ids, in list order, ranks 1..n and one `updated_at`. Ids that are not
+/// children of this namespace and flag are ignored (Flipt's ordering semantics).
+pub(crate) async fn assign_ranks<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    cols: &Ranked<E::Column>,
+    namespace_key: &str,
+    flag_key: &str,
+    ids: &[String],
+) -> Result<()> {
+    let at = now();
+    for (i, id) in ids.iter().enumerate() {
+        E::update_many()
+            .col_expr(cols.rank, Expr::value(i as i32 + 1))
+            .col_expr(cols.updated_at, Expr::value(at))
+            .filter(cols.id.eq(id))
+            .filter(cols.namespace_key.eq(namespace_key))
+            .filter(cols.flag_key.eq(flag_key))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Renumbers every child of a flag 1..n in its current rank order (after a delete) and
+/// reports whether there were any.
+pub(crate) async fn compact_ranks<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    cols: &Ranked<E::Column>,
+    namespace_key: &str,
+    flag_key: &str,
+) -> Result<bool> {
+    let ids: Vec<String> = E::find()
+        .select_only()
+        .column(cols.id)
+        .filter(cols.namespace_key.eq(namespace_key))
+        .filter(cols.flag_key.eq(flag_key))
+        .order_by_asc(cols.rank)
+        .order_by_asc(cols.created_at)
+        .order_by_asc(cols.id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    assign_ranks::<E>(db, cols, namespace_key, flag_key, &ids).await?;
+    Ok(!ids.is_empty())
 }
 
 #[cfg(test)]

@@ -10,8 +10,7 @@ use flipt_shared::store::{now, read};
 use flipt_shared::{Error, Result};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 
 use super::rules::{effective_operator, segments_exist};
@@ -19,6 +18,16 @@ use super::{
     begin, bump_revision, check_segment_fields, namespace_or_default, require, segment_keys,
 };
 use crate::state::AppState;
+
+/// The columns ordering touches.
+const RANKED: super::Ranked<rollout::Column> = super::Ranked {
+    id: rollout::Column::Id,
+    namespace_key: rollout::Column::NamespaceKey,
+    flag_key: rollout::Column::FlagKey,
+    rank: rollout::Column::Rank,
+    created_at: rollout::Column::CreatedAt,
+    updated_at: rollout::Column::UpdatedAt,
+};
 
 fn not_found(ns: &str, id: &str) -> Error {
     Error::not_found(format!("rollout \"{ns}/{id}\" not found"))
@@ -280,17 +289,8 @@ pub async fn order_rollouts(state: &AppState, req: pb::OrderRolloutsRequest) -> 
     }
     let ns = namespace_or_default(&req.namespace_key);
     let txn = begin(state, &ns).await?;
-    let at = now();
-    for (i, id) in req.rollout_ids.iter().enumerate() {
-        rollout::Entity::update_many()
-            .col_expr(rollout::Column::Rank, Expr::value(i as i32 + 1))
-            .col_expr(rollout::Column::UpdatedAt, Expr::value(at))
-            .filter(rollout::Column::Id.eq(id))
-            .filter(rollout::Column::NamespaceKey.eq(&ns))
-            .filter(rollout::Column::FlagKey.eq(&req.flag_key))
-            .exec(&txn)
-            .await?;
-    }
+    super::assign_ranks::<rollout::Entity>(&txn, &RANKED, &ns, &req.flag_key, &req.rollout_ids)
+        .await?;
     bump_revision(&txn, &ns).await?;
     super::commit(state, txn, &ns).await?;
     Ok(())
@@ -325,23 +325,10 @@ pub async fn delete_rollout(state: &AppState, req: pb::DeleteRolloutRequest) -> 
             .exec(&txn)
             .await?;
     }
-    let remaining = rollout::Entity::find()
-        .filter(rollout::Column::NamespaceKey.eq(&ns))
-        .filter(rollout::Column::FlagKey.eq(&req.flag_key))
-        .order_by_asc(rollout::Column::Rank)
-        .order_by_asc(rollout::Column::CreatedAt)
-        .order_by_asc(rollout::Column::Id)
-        .all(&txn)
-        .await?;
-    let changed = target.is_some() || !remaining.is_empty();
-    let at = now();
-    for (i, row) in remaining.into_iter().enumerate() {
-        let mut row: rollout::ActiveModel = row.into();
-        row.rank = Set(i as i32 + 1);
-        row.updated_at = Set(at);
-        row.update(&txn).await?;
-    }
-    if changed {
+    // Flipt re-ranks (and touches) the remaining rollouts even when nothing was deleted.
+    let remaining =
+        super::compact_ranks::<rollout::Entity>(&txn, &RANKED, &ns, &req.flag_key).await?;
+    if target.is_some() || remaining {
         bump_revision(&txn, &ns).await?;
     }
     super::commit(state, txn, &ns).await?;

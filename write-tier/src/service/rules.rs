@@ -5,15 +5,22 @@ use flipt_shared::paging::Page;
 use flipt_shared::store::entity::{distribution, rule, rule_segment};
 use flipt_shared::store::{now, read};
 use flipt_shared::{Error, Result};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::{
     begin, bump_revision, check_segment_fields, namespace_or_default, require, segment_keys,
 };
 use crate::state::AppState;
+
+/// The columns ordering touches.
+const RANKED: super::Ranked<rule::Column> = super::Ranked {
+    id: rule::Column::Id,
+    namespace_key: rule::Column::NamespaceKey,
+    flag_key: rule::Column::FlagKey,
+    rank: rule::Column::Rank,
+    created_at: rule::Column::CreatedAt,
+    updated_at: rule::Column::UpdatedAt,
+};
 
 fn not_found(ns: &str, id: &str) -> Error {
     Error::not_found(format!("rule \"{ns}/{id}\" not found"))
@@ -172,17 +179,7 @@ pub async fn order_rules(state: &AppState, req: pb::OrderRulesRequest) -> Result
     }
     let ns = namespace_or_default(&req.namespace_key);
     let txn = begin(state, &ns).await?;
-    let at = now();
-    for (i, id) in req.rule_ids.iter().enumerate() {
-        rule::Entity::update_many()
-            .col_expr(rule::Column::Rank, Expr::value(i as i32 + 1))
-            .col_expr(rule::Column::UpdatedAt, Expr::value(at))
-            .filter(rule::Column::Id.eq(id))
-            .filter(rule::Column::NamespaceKey.eq(&ns))
-            .filter(rule::Column::FlagKey.eq(&req.flag_key))
-            .exec(&txn)
-            .await?;
-    }
+    super::assign_ranks::<rule::Entity>(&txn, &RANKED, &ns, &req.flag_key, &req.rule_ids).await?;
     bump_revision(&txn, &ns).await?;
     super::commit(state, txn, &ns).await?;
     Ok(())
@@ -210,24 +207,9 @@ pub async fn delete_rule(state: &AppState, req: pb::DeleteRuleRequest) -> Result
             .exec(&txn)
             .await?;
     }
-    let remaining = rule::Entity::find()
-        .filter(rule::Column::NamespaceKey.eq(&ns))
-        .filter(rule::Column::FlagKey.eq(&req.flag_key))
-        .order_by_asc(rule::Column::Rank)
-        .order_by_asc(rule::Column::CreatedAt)
-        .order_by_asc(rule::Column::Id)
-        .all(&txn)
-        .await?;
     // Flipt re-ranks (and touches) the remaining rules even when nothing was deleted.
-    let changed = target.is_some() || !remaining.is_empty();
-    let at = now();
-    for (i, row) in remaining.into_iter().enumerate() {
-        let mut row: rule::ActiveModel = row.into();
-        row.rank = Set(i as i32 + 1);
-        row.updated_at = Set(at);
-        row.update(&txn).await?;
-    }
-    if changed {
+    let remaining = super::compact_ranks::<rule::Entity>(&txn, &RANKED, &ns, &req.flag_key).await?;
+    if target.is_some() || remaining {
         bump_revision(&txn, &ns).await?;
     }
     super::commit(state, txn, &ns).await?;
