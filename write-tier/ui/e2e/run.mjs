@@ -7,11 +7,11 @@
 // Env: FLIPT_WRITE_BIN (default <repo>/target/debug/flipt-write), CHROMIUM (default
 // /usr/bin/chromium), E2E_SCREENSHOTS=0 to skip writing screenshots.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, readFileSync, existsSync, readdirSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -53,7 +53,12 @@ async function waitHealthy(url, proc, timeoutMs = 30000) {
   throw new Error('flipt-write did not become healthy');
 }
 
-async function step(name, fn) {
+// E2E_ONLY=<text>: run only the flows of e2e/flows/ whose file name contains <text> (for quick
+// iteration on one area; CI runs everything).
+const only = process.env.E2E_ONLY;
+
+async function step(name, fn, { flow = false } = {}) {
+  if (only && !flow) return;
   const t = Date.now();
   try {
     await fn();
@@ -682,6 +687,20 @@ async function main() {
     await page.waitForURL(`http://127.0.0.1:${proxyPort}/flipt/namespaces/default/flags`);
     await heading('Flags');
   });
+
+  // Further flows live in e2e/flows/*.mjs (run in file-name order). Each exports a default
+  // async function that receives the helpers below and creates the data it needs itself.
+  const flowsDir = join(here, 'flows');
+  const flowFiles = existsSync(flowsDir) ? readdirSync(flowsDir).filter((f) => f.endsWith('.mjs')).sort() : [];
+  const ctx = {
+    page, origin, proxyPort, api, toast, scoped, lbl, heading, path, shot, setTheme, axeScan, assert, eventually,
+    step: (name, fn) => step(name, fn, { flow: true }),
+  };
+  for (const file of flowFiles) {
+    if (only && !file.includes(only)) continue;
+    const mod = await import(pathToFileURL(join(flowsDir, file)).href);
+    await mod.default(ctx);
+  }
 
   await step('read-only mode: badge, disabled controls, operator theme and top bar colour', async () => {
     // Restart on the same database with read-only storage (the data from the steps above stays).
