@@ -6,6 +6,8 @@ import { roProps, useReadOnly } from './Meta';
 import { KeyNameFields } from './KeyNameFields';
 import { READ_ONLY_TITLE } from '../lib/meta';
 import { validateKey, validateRequired } from '../lib/validation';
+import { initialMetadataState, metadataOf, sameMetadata, type Metadata, type MetadataState } from '../lib/metadata';
+import { MetadataEditor } from './MetadataEditor';
 
 export interface FlagFormValues {
   key: string;
@@ -13,7 +15,11 @@ export interface FlagFormValues {
   description: string;
   enabled: boolean;
   type: FlagType;
+  /** The flag's metadata object (`{}` when none); sent in full on update, so `{}` clears it. */
+  metadata: Metadata;
 }
+
+type BasicValues = Omit<FlagFormValues, 'metadata'>;
 
 interface Props {
   mode: 'create' | 'edit';
@@ -21,17 +27,21 @@ interface Props {
   onSubmit: (values: FlagFormValues) => Promise<void>;
 }
 
-const same = (a: FlagFormValues, b: FlagFormValues) =>
+const same = (a: BasicValues, b: BasicValues) =>
   a.key === b.key && a.name === b.name && a.description === b.description && a.enabled === b.enabled && a.type === b.type;
 
 export function FlagForm({ mode, initial, onSubmit }: Props) {
-  const [v, setV] = useState<FlagFormValues>(initial);
+  const [v, setV] = useState<BasicValues>(initial);
+  const [meta, setMeta] = useState<MetadataState>(() => initialMetadataState(initial.metadata));
   const [busy, setBusy] = useState(false);
   const navigate = useNavigate();
   const editing = mode === 'edit';
   const readOnly = useReadOnly();
-  const dirty = !same(v, initial);
-  const valid = validateRequired(v.name) === null && (editing || validateKey(v.key) === null);
+  const metadata = metadataOf(meta);
+  // Invalid metadata means the user changed something (stored metadata always parses).
+  const metaDirty = metadata === null || !sameMetadata(metadata, initial.metadata);
+  const dirty = !same(v, initial) || metaDirty;
+  const valid = validateRequired(v.name) === null && (editing || validateKey(v.key) === null) && metadata !== null;
   const isBoolean = v.type === 'BOOLEAN_FLAG_TYPE';
 
   return (
@@ -40,10 +50,10 @@ export function FlagForm({ mode, initial, onSubmit }: Props) {
       noValidate
       onSubmit={async (e) => {
         e.preventDefault();
-        if (!dirty || !valid || busy || readOnly) return;
+        if (!dirty || !valid || busy || readOnly || metadata === null) return;
         setBusy(true);
         try {
-          await onSubmit(v);
+          await onSubmit({ ...v, metadata });
         } finally {
           setBusy(false);
         }
@@ -104,6 +114,7 @@ export function FlagForm({ mode, initial, onSubmit }: Props) {
       <Field id="flag-description" label="Description" optional>
         <input id="flag-description" value={v.description} onChange={(e) => setV({ ...v, description: e.target.value })} />
       </Field>
+      <MetadataEditor value={meta} onChange={setMeta} />
       </fieldset>
       <div className="form-footer">
         {dirty && editing && <span className="dirty">Unsaved changes</span>}

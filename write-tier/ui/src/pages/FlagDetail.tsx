@@ -65,9 +65,9 @@ export default function FlagDetail({ tab }: { tab: Tab }) {
         </div>
       </div>
       <FlagForm
-        key={f.updatedAt + f.enabled}
+        key={f.updatedAt + f.enabled + JSON.stringify(f.metadata ?? {})}
         mode="edit"
-        initial={{ key: f.key, name: f.name, description: f.description, enabled: f.enabled, type: f.type }}
+        initial={{ key: f.key, name: f.name, description: f.description, enabled: f.enabled, type: f.type, metadata: f.metadata ?? {} }}
         onSubmit={async (v) => {
           try {
             const updated = await api.updateFlag(ns, f.key, {
@@ -75,7 +75,8 @@ export default function FlagDetail({ tab }: { tab: Tab }) {
               description: v.description,
               enabled: v.enabled,
               defaultVariantId: f.defaultVariant?.id ?? null,
-              ...(f.metadata && Object.keys(f.metadata).length > 0 ? { metadata: f.metadata } : {}),
+              // Always sent: absent would keep the stored metadata, `{}` clears it (api.md §4.2).
+              metadata: v.metadata,
             });
             flag.setData(updated);
             toast.success('Successfully updated flag');

@@ -14,10 +14,11 @@ export default function FlagNew() {
       </div>
       <FlagForm
         mode="create"
-        initial={{ key: '', name: '', description: '', enabled: false, type: 'VARIANT_FLAG_TYPE' }}
+        initial={{ key: '', name: '', description: '', enabled: false, type: 'VARIANT_FLAG_TYPE', metadata: {} }}
         onSubmit={async (v) => {
           try {
-            const flag = await api.createFlag(ns, v);
+            const { metadata, ...rest } = v;
+            const flag = await api.createFlag(ns, Object.keys(metadata).length > 0 ? { ...rest, metadata } : rest);
             toast.success('Successfully created flag');
             navigate(`/namespaces/${encodeURIComponent(ns)}/flags/${encodeURIComponent(flag.key)}`);
           } catch (err) {
