@@ -429,7 +429,7 @@ async function main() {
     const r = rules[0];
     assert([...r.segmentKeys].sort().join() === 'eu-users,pro-users' && r.segmentOperator === 'AND_SEGMENT_OPERATOR', JSON.stringify(r));
     assert(r.distributions.length === 2 && r.distributions.every((d) => d.rollout === 50), JSON.stringify(r.distributions));
-    await page.getByTestId('rule-card').getByText('AND').waitFor();
+    assert(await page.getByTestId('rule-card').getByRole('radio', { name: 'AND (ALL Segments)' }).isChecked(), 'card shows AND');
     await shot('dashboard-rules', page.getByRole('navigation', { name: 'Flag sections' }));
     await axeScan('rules tab');
 
@@ -747,16 +747,22 @@ async function main() {
     assert(await lbl('Name').isDisabled(), 'name input disabled');
     assert(await lbl('Description').isDisabled(), 'description input disabled');
     assert(await page.getByRole('switch', { name: 'Enabled' }).isDisabled(), 'enabled switch disabled');
-    assert(await page.getByRole('button', { name: 'Update' }).isDisabled(), 'Update disabled');
+    assert(await page.getByRole('button', { name: 'Update', exact: true }).isDisabled(), 'Update disabled');
     await page.locator('summary', { hasText: 'Actions' }).click();
     assert(await page.getByRole('button', { name: 'Delete', exact: true }).isDisabled(), 'Delete disabled');
     assert(await page.getByRole('button', { name: 'Copy to Namespace' }).isDisabled(), 'Copy disabled');
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Edit rule 1' }).waitFor();
-    for (const name of ['New Rule', 'Edit rule 1', 'Delete rule 1', 'Move down, rule 1', 'Rule 1, reorder']) {
+    for (const name of ['New Rule', 'Edit rule 1', 'Delete rule 1', 'Move down, rule 1', 'Rule 1, reorder', 'Update rule 1', 'Reset rule 1', 'Update default variant', 'Remove default variant']) {
       assert(await page.getByRole('button', { name }).isDisabled(), `${name} disabled`);
     }
     assert((await page.getByTestId('rule-card').first().locator('.card-head').getAttribute('draggable')) === 'false', 'no drag');
+    // Quick-edit inputs on the cards and the Default Rule picker are disabled too (§1.10).
+    const firstRule = page.getByTestId('rule-card').first();
+    assert(await firstRule.getByLabel('Segment', { exact: true }).isDisabled(), 'rule segment picker disabled');
+    assert(await firstRule.getByLabel('Type', { exact: true }).isDisabled(), 'rule type disabled');
+    assert(await page.getByLabel('Default Variant', { exact: true }).isDisabled(), 'default variant disabled');
+    assert(await page.getByRole('button', { name: 'Add Metadata' }).isDisabled(), 'metadata editor disabled');
     await shot('dashboard-read-only', page.getByRole('navigation', { name: 'Flag sections' }));
     await axeScan('read-only flag rules');
 

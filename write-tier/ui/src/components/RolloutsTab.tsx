@@ -1,11 +1,11 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import type { Flag, Rollout, RolloutInput, Segment, SegmentOperator } from '../api/types';
 import { byRank, segmentKeysOf } from '../lib/rules';
 import { useAsync } from '../lib/useAsync';
 import { ConfirmDialog } from './ConfirmDialog';
-import { Field } from './Field';
+import { Field, invalidProps } from './Field';
 import { Panel } from './Panel';
 import { useSegments } from './RulesTab';
 import { OperatorRadios, SegmentList, SegmentPicker } from './SegmentPicker';
@@ -13,6 +13,7 @@ import { SortableCards } from './SortableCards';
 import { ErrorState, Spinner } from './States';
 import { useToast } from './Toasts';
 import { roProps, useReadOnly } from './Meta';
+import './flagDetail.css';
 
 type Kind = 'threshold' | 'segment';
 
@@ -125,28 +126,26 @@ export function RolloutsTab({ ns, flag, onFlagUpdated }: { ns: string; flag: Fla
           title={(r) => (r.type === 'SEGMENT_ROLLOUT_TYPE' ? 'Segment Rollout' : 'Threshold Rollout')}
           onEdit={(r) => setEditing(r)}
           onDelete={(rollout, i) => setDeleting({ rollout, position: i + 1 })}
-          body={(r) => (
+          body={(r, i) => (
             <>
               {r.description && <p className="muted">{r.description}</p>}
-              <dl className="rule-summary">
-                {r.threshold ? (
-                  <>
-                    <dt>Percentage</dt>
-                    <dd>{r.threshold.percentage}% of entities</dd>
-                  </>
-                ) : (
-                  <>
-                    <dt>Segments</dt>
-                    <dd>
-                      <SegmentList ns={ns} keys={segmentKeysOf(r.segment ?? {})} operator={r.segment?.segmentOperator} known={known} />
-                    </dd>
-                  </>
-                )}
-                <dt>Value</dt>
-                <dd>
-                  <ValueBadge value={(r.threshold ?? r.segment)?.value ?? false} />
-                </dd>
-              </dl>
+              <RolloutQuickEdit
+                key={JSON.stringify([r.id, r.updatedAt, r.threshold, r.segment])}
+                ns={ns}
+                rollout={r}
+                position={i + 1}
+                segments={segments.data ?? []}
+                known={known}
+                onSave={async (form) => {
+                  try {
+                    await api.updateRollout(ns, flag.key, r.id, toInput(form));
+                    toast.success('Successfully updated rollout');
+                  } catch (err) {
+                    toast.error(err);
+                  }
+                  await rollouts.reload();
+                }}
+              />
             </>
           )}
         />
@@ -208,6 +207,119 @@ export function RolloutsTab({ ns, flag, onFlagUpdated }: { ns: string; flag: Fla
         Are you sure you want to delete rollout <strong>{deleting?.position}</strong>? This action cannot be undone.
       </ConfirmDialog>
     </section>
+  );
+}
+
+/** The inline form on a rollout card (§2.5.7): percentage or segments, and the value. */
+function RolloutQuickEdit({
+  ns,
+  rollout,
+  position,
+  segments,
+  known,
+  onSave,
+}: {
+  ns: string;
+  rollout: Rollout;
+  position: number;
+  segments: Segment[];
+  known: Map<string, Segment> | null;
+  onSave: (f: RolloutForm) => Promise<void>;
+}) {
+  const readOnly = useReadOnly();
+  const [initial] = useState(() => initialForm(rollout));
+  const [f, setF] = useState(initial);
+  const [busy, setBusy] = useState(false);
+  const id = `rollout-${rollout.id}`;
+  const chosen = f.segments.filter((k) => k !== '');
+  const pctErr = f.kind === 'threshold' ? percentageError(f.percentage) : null;
+  const invalid = f.kind === 'threshold' ? pctErr !== null : chosen.length === 0;
+  const dirty = JSON.stringify(f) !== JSON.stringify(initial);
+  const keys = segmentKeysOf(rollout.segment ?? {});
+  const missing = known ? keys.filter((k) => !known.has(k)) : [];
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!dirty || invalid || busy || readOnly) return;
+    setBusy(true);
+    try {
+      await onSave(f);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="quick-edit" onSubmit={submit} noValidate aria-label={`Rollout ${position}`}>
+      <fieldset className="plain" disabled={readOnly} title={readOnly ? roProps(true).title : undefined}>
+        {f.kind === 'threshold' ? (
+          <PercentageField id={`${id}-percentage`} value={f.percentage} error={pctErr} onChange={(percentage) => setF({ ...f, percentage })} />
+        ) : (
+          <>
+            <Field
+              id={`${id}-segment`}
+              label="Segment"
+              error={missing.length > 0 ? 'Segment is missing' : null}
+              hint={
+                keys.length > 0 && (
+                  <>
+                    Open: <SegmentList ns={ns} keys={keys} operator={rollout.segment?.segmentOperator} known={known} markMissing={false} />
+                  </>
+                )
+              }
+            >
+              <SegmentPicker id={`${id}-segment`} ns={ns} segments={segments} value={f.segments} onChange={(s) => setF({ ...f, segments: s })} />
+            </Field>
+            {chosen.length > 1 && <OperatorRadios name={`${id}-operator`} value={f.operator} onChange={(op) => setF({ ...f, operator: op })} />}
+          </>
+        )}
+        <Field id={`${id}-value`} label="Value">
+          <select id={`${id}-value`} value={String(f.value)} onChange={(e) => setF({ ...f, value: e.target.value === 'true' })}>
+            <option value="true">True</option>
+            <option value="false">False</option>
+          </select>
+        </Field>
+      </fieldset>
+      <div className="form-footer">
+        {dirty && <span className="dirty">Unsaved changes</span>}
+        <button type="button" className="btn" disabled={!dirty || busy || readOnly} aria-label={`Reset rollout ${position}`} onClick={() => setF(initial)}>
+          Reset
+        </button>
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={!dirty || invalid || busy || readOnly}
+          title={readOnly ? roProps(true).title : undefined}
+          aria-label={`Update rollout ${position}`}
+        >
+          {busy && <span className="spinner" aria-hidden="true" />}
+          Update
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** "Percentage": a slider linked to a number input (0–100). */
+function PercentageField({ id, value, error, onChange }: { id: string; value: string; error: string | null; onChange: (v: string) => void }) {
+  return (
+    <Field id={id} label="Percentage" error={error}>
+      <div className="slider-row">
+        <input
+          type="range"
+          min={0}
+          max={100}
+          step={1}
+          aria-label="Percentage slider"
+          value={Number(value) || 0}
+          onChange={(e) => onChange(e.target.value)}
+        />
+        <span className="percent-input">
+          <input id={id} type="number" min={0} max={100} step={0.01} value={value} onChange={(e) => onChange(e.target.value)} {...invalidProps(id, error)} />
+          <span aria-hidden="true">%</span>
+        </span>
+      </div>
+    </Field>
   );
 }
 
@@ -280,31 +392,7 @@ function RolloutPanel({
         ))}
       </fieldset>
       {f.kind === 'threshold' ? (
-        <Field id="rollout-percentage" label="Percentage" error={pctErr}>
-          <div className="slider-row">
-            <input
-              type="range"
-              min={0}
-              max={100}
-              step={1}
-              aria-label="Percentage slider"
-              value={Number(f.percentage) || 0}
-              onChange={(e) => setF({ ...f, percentage: e.target.value })}
-            />
-            <span className="percent-input">
-              <input
-                id="rollout-percentage"
-                type="number"
-                min={0}
-                max={100}
-                step={0.01}
-                value={f.percentage}
-                onChange={(e) => setF({ ...f, percentage: e.target.value })}
-              />
-              <span aria-hidden="true">%</span>
-            </span>
-          </div>
-        </Field>
+        <PercentageField id="rollout-percentage" value={f.percentage} error={pctErr} onChange={(percentage) => setF({ ...f, percentage })} />
       ) : (
         <>
           <Field id="rollout-segment" label="Segment">

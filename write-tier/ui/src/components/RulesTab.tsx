@@ -1,29 +1,33 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
-import type { Flag, Rule, Segment, SegmentOperator } from '../api/types';
+import type { Flag, Rule, Segment, Variant } from '../api/types';
 import {
   byRank,
   desiredDistributions,
   evenSplit,
   formatTotal,
   parsePercent,
-  planDistributions,
-  ruleKind,
+  planRuleUpdate,
+  ruleFormError,
+  ruleFormFor,
+  ruleInputOf,
   segmentKeysOf,
   validateDistribution,
+  type RuleFormValue,
   type RuleKind,
 } from '../lib/rules';
 import { useAsync } from '../lib/useAsync';
 import { ConfirmDialog } from './ConfirmDialog';
-import { Field } from './Field';
+import { Field, invalidProps } from './Field';
 import { Panel } from './Panel';
 import { OperatorRadios, SegmentList, SegmentPicker } from './SegmentPicker';
 import { SortableCards } from './SortableCards';
 import { ErrorState, Spinner } from './States';
 import { useToast } from './Toasts';
 import { roProps, useReadOnly } from './Meta';
+import './flagDetail.css';
 
 const KIND_LABEL: Record<RuleKind, string> = {
   none: 'Default Variant / None',
@@ -50,7 +54,9 @@ export function useSegments(ns: string) {
   }, [ns]);
 }
 
-export function RulesTab({ ns, flag }: { ns: string; flag: Flag }) {
+export type { RuleFormValue };
+
+export function RulesTab({ ns, flag, onFlagUpdated }: { ns: string; flag: Flag; onFlagUpdated: (f: Flag) => void }) {
   const toast = useToast();
   const readOnly = useReadOnly();
   const rules = useAsync(async () => byRank((await api.listRules(ns, flag.key)).rules), [ns, flag.key]);
@@ -61,46 +67,42 @@ export function RulesTab({ ns, flag }: { ns: string; flag: Flag }) {
   latest.current = rules.data ?? [];
   const known = useMemo(() => (segments.data ? new Map(segments.data.map((s) => [s.key, s])) : null), [segments.data]);
   const variants = flag.variants ?? [];
-  const variantKey = (id: string) => variants.find((v) => v.id === id)?.key ?? id;
+  const variantsUrl = `/namespaces/${encodeURIComponent(ns)}/flags/${encodeURIComponent(flag.key)}`;
 
   if (rules.loading && !rules.data) return <Spinner />;
   if (rules.error || !rules.data) return <ErrorState message={errorMessage(rules.error)} onRetry={() => void rules.reload()} />;
   const list = rules.data;
   const editRule = editing && editing !== 'new' ? list.find((r) => r.id === editing) ?? null : null;
 
-  const save = async (form: RuleFormValue, ruleId: string | null): Promise<boolean> => {
-    const segmentKeys = form.segments.filter((k) => k !== '');
-    const input = { segmentKeys, segmentOperator: segmentKeys.length > 1 ? form.operator : ('OR_SEGMENT_OPERATOR' as SegmentOperator) };
-    let desired = desiredDistributions(form.kind, variants, form.single, form.percents);
-    if (ruleId === null) {
-      const rank = latest.current.length + 1;
-      let created: Rule;
-      try {
-        created = await api.createRule(ns, flag.key, { ...input, rank });
-      } catch (err) {
-        toast.error(err);
-        return false;
-      }
-      try {
-        for (const d of desired) await api.createDistribution(ns, flag.key, created.id, d);
-        toast.success('Successfully created rule');
-      } catch (err) {
-        toast.error(`Rule ${rank} was created, but not all of its distributions were saved: ${errorMessage(err)}`);
-      }
-      await rules.reload();
-      return true;
+  const create = async (form: RuleFormValue): Promise<boolean> => {
+    const rank = latest.current.length + 1;
+    let created: Rule;
+    try {
+      created = await api.createRule(ns, flag.key, { ...ruleInputOf(form), rank });
+    } catch (err) {
+      toast.error(err);
+      return false;
     }
+    try {
+      for (const d of desiredDistributions(form.kind, variants, form.single, form.percents)) {
+        await api.createDistribution(ns, flag.key, created.id, d);
+      }
+      toast.success('Successfully created rule');
+    } catch (err) {
+      toast.error(`Rule ${rank} was created, but not all of its distributions were saved: ${errorMessage(err)}`);
+    }
+    await rules.reload();
+    return true;
+  };
+
+  // Calls go one after another and the first failure stops and is reported (§4.3).
+  const update = async (ruleId: string, form: RuleFormValue): Promise<boolean> => {
     const current = latest.current.find((r) => r.id === ruleId);
     if (!current) return false;
-    const existing = new Set(current.distributions.map((d) => d.variantId));
-    // Don't create 0% entries for variants the rule never had.
-    if (form.kind === 'multi') desired = desired.filter((d) => d.rollout > 0 || existing.has(d.variantId));
+    const plan = planRuleUpdate(current, form, variants);
     try {
-      const before = segmentKeysOf(current);
-      if ([...before].sort().join('\u0000') !== [...segmentKeys].sort().join('\u0000') || (segmentKeys.length > 1 && current.segmentOperator !== input.segmentOperator)) {
-        await api.updateRule(ns, flag.key, ruleId, input);
-      }
-      for (const op of planDistributions(current.distributions, desired)) {
+      if (plan.rule) await api.updateRule(ns, flag.key, ruleId, plan.rule);
+      for (const op of plan.distributions) {
         if (op.op === 'create') await api.createDistribution(ns, flag.key, ruleId, { variantId: op.variantId, rollout: op.rollout });
         else if (op.op === 'update')
           await api.updateDistribution(ns, flag.key, ruleId, op.id, { variantId: op.variantId, rollout: op.rollout });
@@ -155,55 +157,21 @@ export function RulesTab({ ns, flag }: { ns: string; flag: Flag }) {
             title={() => 'Rule'}
             onEdit={(r) => setEditing(r.id)}
             onDelete={(rule, i) => setDeleting({ rule, position: i + 1 })}
-            body={(r) => {
-              const kind = ruleKind(r.distributions);
-              return (
-                <dl className="rule-summary">
-                  <dt>Segments</dt>
-                  <dd>
-                    <SegmentList ns={ns} keys={segmentKeysOf(r)} operator={r.segmentOperator} known={known} />
-                  </dd>
-                  <dt>Type</dt>
-                  <dd>{KIND_LABEL[kind]}</dd>
-                  {kind !== 'none' && (
-                    <>
-                      <dt>Distribution</dt>
-                      <dd>
-                        <ul className="dist-list">
-                          {r.distributions.map((d) => (
-                            <li key={d.id}>
-                              <span className="mono">{variantKey(d.variantId)}</span> <strong>{d.rollout}%</strong>
-                              <span className="dist-bar" aria-hidden="true">
-                                <span style={{ width: `${Math.min(100, d.rollout)}%` }} />
-                              </span>
-                            </li>
-                          ))}
-                        </ul>
-                      </dd>
-                    </>
-                  )}
-                </dl>
-              );
-            }}
+            body={(r, i) => (
+              <RuleQuickEdit
+                key={ruleSignature(r, variants)}
+                ns={ns}
+                rule={r}
+                position={i + 1}
+                variants={variants}
+                segments={segments.data ?? []}
+                known={known}
+                variantsUrl={variantsUrl}
+                onSave={(form) => update(r.id, form)}
+              />
+            )}
           />
-          {variants.length > 0 && (
-            <div className="card default-card">
-              <h3>
-                <span aria-hidden="true">★ </span>Default Rule
-              </h3>
-              <p className="muted">
-                When no rule matches, the flag returns{' '}
-                {flag.defaultVariant ? (
-                  <>
-                    the default variant <span className="mono">{flag.defaultVariant.key}</span>
-                  </>
-                ) : (
-                  'no variant (there is no default variant)'
-                )}
-                .
-              </p>
-            </div>
-          )}
+          {variants.length > 0 && <DefaultRuleCard key={flag.updatedAt} ns={ns} flag={flag} onFlagUpdated={onFlagUpdated} />}
         </div>
       )}
       {editing && (
@@ -215,7 +183,8 @@ export function RulesTab({ ns, flag }: { ns: string; flag: Flag }) {
           segments={segments.data ?? []}
           onClose={() => setEditing(null)}
           onSave={async (v) => {
-            if (await save(v, editRule?.id ?? null)) setEditing(null);
+            const ok = editRule ? await update(editRule.id, v) : await create(v);
+            if (ok) setEditing(null);
           }}
         />
       )}
@@ -236,35 +205,318 @@ export function RulesTab({ ns, flag }: { ns: string; flag: Flag }) {
   );
 }
 
-export interface RuleFormValue {
-  segments: string[];
-  operator: SegmentOperator;
-  kind: RuleKind;
-  single: string;
-  percents: Record<string, string>;
+/** Changes whenever the saved rule or the flag's variants change, so the quick edit starts over. */
+function ruleSignature(r: Rule, variants: Variant[]): string {
+  return JSON.stringify([
+    r.id,
+    r.updatedAt,
+    r.segmentOperator,
+    segmentKeysOf(r),
+    r.distributions.map((d) => [d.id, d.variantId, d.rollout]),
+    variants.map((v) => v.id),
+  ]);
 }
 
-function initialForm(flag: Flag, rule: Rule | null): RuleFormValue {
-  const variants = flag.variants ?? [];
-  if (!rule) {
-    const split = evenSplit(variants.length);
-    return {
-      segments: [''],
-      operator: 'OR_SEGMENT_OPERATOR',
-      kind: 'none',
-      single: '',
-      percents: Object.fromEntries(variants.map((v, i) => [v.id, String(split[i])])),
-    };
-  }
-  const kind = ruleKind(rule.distributions);
-  const byVariant = new Map(rule.distributions.map((d) => [d.variantId, d.rollout]));
-  return {
-    segments: segmentKeysOf(rule),
-    operator: rule.segmentOperator,
-    kind,
-    single: kind === 'single' ? rule.distributions[0].variantId : '',
-    percents: Object.fromEntries(variants.map((v) => [v.id, String(byVariant.get(v.id) ?? 0)])),
+/** The inline form on a rule card (§2.5.6): segments, operator, type, variant or percentages. */
+function RuleQuickEdit({
+  ns,
+  rule,
+  position,
+  variants,
+  segments,
+  known,
+  variantsUrl,
+  onSave,
+}: {
+  ns: string;
+  rule: Rule;
+  position: number;
+  variants: Variant[];
+  segments: Segment[];
+  known: Map<string, Segment> | null;
+  variantsUrl: string;
+  onSave: (form: RuleFormValue) => Promise<boolean>;
+}) {
+  const readOnly = useReadOnly();
+  const [initial] = useState(() => ruleFormFor(variants, rule));
+  const [v, setV] = useState(initial);
+  const [busy, setBusy] = useState(false);
+  const id = `rule-${rule.id}`;
+  const dirty = JSON.stringify(v) !== JSON.stringify(initial);
+  const error = ruleFormError(v, variants);
+  const distError = v.kind === 'multi' ? validateDistribution(variants.map((x) => v.percents[x.id] ?? '')) : null;
+  const chosen = v.segments.filter((k) => k !== '');
+  const missing = known ? segmentKeysOf(rule).filter((k) => !known.has(k)) : [];
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!dirty || error !== null || busy || readOnly) return;
+    setBusy(true);
+    try {
+      await onSave(v);
+    } finally {
+      setBusy(false);
+    }
   };
+
+  return (
+    <form className="quick-edit" onSubmit={submit} noValidate aria-label={`Rule ${position}`}>
+      <fieldset className="plain" disabled={readOnly} title={readOnly ? roProps(true).title : undefined}>
+        <Field
+          id={`${id}-segment`}
+          label="Segment"
+          error={missing.length > 0 ? 'Segment is missing' : null}
+          hint={
+            chosen.length > 0 && (
+              <>
+                Open: <SegmentList ns={ns} keys={segmentKeysOf(rule)} operator={rule.segmentOperator} known={known} markMissing={false} />
+              </>
+            )
+          }
+        >
+          <SegmentPicker
+            id={`${id}-segment`}
+            ns={ns}
+            segments={segments}
+            value={v.segments}
+            onChange={(segs) => setV({ ...v, segments: segs })}
+          />
+        </Field>
+        {chosen.length > 1 && (
+          <OperatorRadios name={`${id}-operator`} value={v.operator} onChange={(op) => setV({ ...v, operator: op })} />
+        )}
+        <Field id={`${id}-type`} label="Type" hint={KIND_HELP[v.kind]}>
+          <select
+            id={`${id}-type`}
+            value={v.kind}
+            onChange={(e) => {
+              const kind = e.target.value as RuleKind;
+              const next = { ...v, kind };
+              // Turning a rule multi-variate starts from an even split when it had no percentages.
+              if (kind === 'multi' && variants.every((x) => (parsePercent(v.percents[x.id] ?? '') ?? 0) === 0)) {
+                const split = evenSplit(variants.length);
+                next.percents = Object.fromEntries(variants.map((x, i) => [x.id, String(split[i])]));
+              }
+              if (kind === 'single' && v.single === '' && v.kind === 'multi') {
+                const top = [...variants].sort((a, b) => (parsePercent(v.percents[b.id] ?? '') ?? 0) - (parsePercent(v.percents[a.id] ?? '') ?? 0))[0];
+                next.single = top?.id ?? '';
+              }
+              setV(next);
+            }}
+          >
+            {(['none', 'single', 'multi'] as RuleKind[]).map((k) => (
+              <option key={k} value={k} disabled={k !== 'none' && variants.length === 0}>
+                {KIND_LABEL[k]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {variants.length === 0 && <NoVariantsNote variantsUrl={variantsUrl} />}
+        {v.kind === 'single' && (
+          <VariantSelect id={`${id}-variant`} variants={variants} value={v.single} onChange={(single) => setV({ ...v, single })} />
+        )}
+        {v.kind === 'multi' && (
+          <DistributionFields
+            idPrefix={`${id}-pct`}
+            variants={variants}
+            percents={v.percents}
+            error={distError}
+            onChange={(percents) => setV({ ...v, percents })}
+          />
+        )}
+      </fieldset>
+      <div className="form-footer">
+        {dirty && <span className="dirty">Unsaved changes</span>}
+        <button type="button" className="btn" disabled={!dirty || busy || readOnly} aria-label={`Reset rule ${position}`} onClick={() => setV(initial)}>
+          Reset
+        </button>
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={!dirty || error !== null || busy || readOnly}
+          title={readOnly ? roProps(true).title : undefined}
+          aria-label={`Update rule ${position}`}
+        >
+          {busy && <span className="spinner" aria-hidden="true" />}
+          Update
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function NoVariantsNote({ variantsUrl }: { variantsUrl: string }) {
+  return (
+    <p className="hint no-variants-note">
+      This flag has no variants yet, so a rule can only return the default variant.{' '}
+      <Link to={variantsUrl}>Add variants</Link> in the Variants tab to return them from a rule.
+    </p>
+  );
+}
+
+function VariantSelect({ id, variants, value, onChange }: { id: string; variants: Variant[]; value: string; onChange: (id: string) => void }) {
+  const error = value === '' ? 'Select a variant.' : null;
+  return (
+    <Field id={id} label="Variant" error={error}>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} {...invalidProps(id, error)}>
+        <option value="">Select a variant</option>
+        {variants.map((x) => (
+          <option key={x.id} value={x.id}>
+            {x.key}
+            {x.name ? ` (${x.name})` : ''}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+/** One percentage input per variant, a live total and "Distribute evenly" (§2.5.6). */
+function DistributionFields({
+  idPrefix,
+  variants,
+  percents,
+  error,
+  onChange,
+}: {
+  idPrefix: string;
+  variants: Variant[];
+  percents: Record<string, string>;
+  error: string | null;
+  onChange: (percents: Record<string, string>) => void;
+}) {
+  const total = formatTotal(variants.map((x) => parsePercent(percents[x.id] ?? '') ?? 0));
+  const errorId = `${idPrefix}-error`;
+  return (
+    <fieldset className={`field${error ? ' field-invalid' : ''}`} aria-describedby={error ? errorId : undefined}>
+      <legend>Distribution</legend>
+      <div className="percent-grid">
+        {variants.map((x) => (
+          <div className="percent-row" key={x.id}>
+            <label htmlFor={`${idPrefix}-${x.id}`} className="mono">
+              {x.key}
+            </label>
+            <span className="percent-input">
+              <input
+                id={`${idPrefix}-${x.id}`}
+                type="number"
+                inputMode="decimal"
+                min={0}
+                max={100}
+                step={0.01}
+                value={percents[x.id] ?? ''}
+                onChange={(e) => onChange({ ...percents, [x.id]: e.target.value })}
+              />
+              <span aria-hidden="true">%</span>
+            </span>
+          </div>
+        ))}
+      </div>
+      <div className="dist-footer">
+        <span aria-live="polite">Total: {total}</span>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => {
+            const split = evenSplit(variants.length);
+            onChange(Object.fromEntries(variants.map((x, i) => [x.id, String(split[i])])));
+          }}
+        >
+          Distribute evenly
+        </button>
+      </div>
+      {error && (
+        <p className="field-error" id={errorId} role="alert">
+          {error}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+/** The flag's default variant, returned when no rule matches (§2.5.6 "Default Rule"). */
+function DefaultRuleCard({ ns, flag, onFlagUpdated }: { ns: string; flag: Flag; onFlagUpdated: (f: Flag) => void }) {
+  const toast = useToast();
+  const readOnly = useReadOnly();
+  const saved = flag.defaultVariant?.id ?? '';
+  const [value, setValue] = useState(saved);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setValue(saved), [saved]);
+  const variants = flag.variants ?? [];
+  const dirty = value !== saved;
+
+  const save = async (defaultVariantId: string) => {
+    setBusy(true);
+    try {
+      // Full replacement of the flag's fields; metadata is left out, which keeps it unchanged.
+      const updated = await api.updateFlag(ns, flag.key, {
+        name: flag.name,
+        description: flag.description,
+        enabled: flag.enabled,
+        defaultVariantId: defaultVariantId || null,
+      });
+      toast.success(defaultVariantId ? 'Successfully updated default variant' : 'Successfully removed default variant');
+      onFlagUpdated(updated);
+    } catch (err) {
+      toast.error(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="card default-card"
+      aria-labelledby="default-rule-heading"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (dirty && value !== '' && !busy && !readOnly) void save(value);
+      }}
+    >
+      <h3 id="default-rule-heading">
+        <span aria-hidden="true">★ </span>Default Rule
+      </h3>
+      <p className="muted">This variant is returned when no other rule matches.</p>
+      <Field id="default-variant" label="Default Variant">
+        <select id="default-variant" value={value} disabled={readOnly || busy} title={roProps(readOnly).title} onChange={(e) => setValue(e.target.value)}>
+          <option value="">No default variant</option>
+          {variants.map((x) => (
+            <option key={x.id} value={x.id}>
+              {x.key}
+              {x.name ? ` (${x.name})` : ''}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <div className="form-footer">
+        {dirty && <span className="dirty">Unsaved changes</span>}
+        <button
+          type="button"
+          className="btn btn-danger-outline"
+          disabled={saved === '' || busy || readOnly}
+          title={roProps(readOnly).title}
+          aria-label="Remove default variant"
+          onClick={() => void save('')}
+        >
+          Remove
+        </button>
+        <button type="button" className="btn" disabled={!dirty || busy || readOnly} aria-label="Reset default variant" onClick={() => setValue(saved)}>
+          Reset
+        </button>
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={!dirty || value === '' || busy || readOnly}
+          title={roProps(readOnly).title}
+          aria-label="Update default variant"
+        >
+          {busy && <span className="spinner" aria-hidden="true" />}
+          Update
+        </button>
+      </div>
+    </form>
+  );
 }
 
 function RulePanel({
@@ -283,14 +535,12 @@ function RulePanel({
   onSave: (v: RuleFormValue) => Promise<void>;
 }) {
   const variants = flag.variants ?? [];
-  const [initial] = useState(() => initialForm(flag, rule));
+  const [initial] = useState(() => ruleFormFor(variants, rule));
   const [v, setV] = useState(initial);
   const [busy, setBusy] = useState(false);
   const chosen = v.segments.filter((k) => k !== '');
   const distError = v.kind === 'multi' ? validateDistribution(variants.map((x) => v.percents[x.id] ?? '')) : null;
-  const singleError = v.kind === 'single' && v.single === '' ? 'Select a variant.' : null;
   const dirty = JSON.stringify(v) !== JSON.stringify(initial);
-  const total = formatTotal(variants.map((x) => parsePercent(v.percents[x.id] ?? '') ?? 0));
   const variantsUrl = `/namespaces/${encodeURIComponent(ns)}/flags/${encodeURIComponent(flag.key)}`;
 
   return (
@@ -301,7 +551,7 @@ function RulePanel({
       dirty={dirty}
       busy={busy}
       submitLabel={rule ? 'Update' : 'Create'}
-      submitDisabled={!dirty || chosen.length === 0 || distError !== null || singleError !== null}
+      submitDisabled={!dirty || ruleFormError(v, variants) !== null}
       onSubmit={async () => {
         setBusy(true);
         try {
@@ -334,69 +584,11 @@ function RulePanel({
             </p>
           </div>
         ))}
-        {variants.length === 0 && (
-          <p className="hint">
-            This flag has no variants yet. <Link to={variantsUrl}>Add variants</Link> to return them from a rule.
-          </p>
-        )}
+        {variants.length === 0 && <NoVariantsNote variantsUrl={variantsUrl} />}
       </fieldset>
-      {v.kind === 'single' && (
-        <Field id="rule-variant" label="Variant" error={singleError}>
-          <select id="rule-variant" value={v.single} onChange={(e) => setV({ ...v, single: e.target.value })}>
-            <option value="">Select a variant</option>
-            {variants.map((x) => (
-              <option key={x.id} value={x.id}>
-                {x.key}
-                {x.name ? ` (${x.name})` : ''}
-              </option>
-            ))}
-          </select>
-        </Field>
-      )}
+      {v.kind === 'single' && <VariantSelect id="rule-variant" variants={variants} value={v.single} onChange={(single) => setV({ ...v, single })} />}
       {v.kind === 'multi' && (
-        <fieldset className={`field${distError ? ' field-invalid' : ''}`} aria-describedby={distError ? 'rule-dist-error' : undefined}>
-          <legend>Distribution</legend>
-          <div className="percent-grid">
-            {variants.map((x) => (
-              <div className="percent-row" key={x.id}>
-                <label htmlFor={`pct-${x.id}`} className="mono">
-                  {x.key}
-                </label>
-                <span className="percent-input">
-                  <input
-                    id={`pct-${x.id}`}
-                    type="number"
-                    inputMode="decimal"
-                    min={0}
-                    max={100}
-                    step={0.01}
-                    value={v.percents[x.id] ?? ''}
-                    onChange={(e) => setV({ ...v, percents: { ...v.percents, [x.id]: e.target.value } })}
-                  />
-                  <span aria-hidden="true">%</span>
-                </span>
-              </div>
-            ))}
-          </div>
-          <div className="dist-footer">
-            <span aria-live="polite">Total: {total}</span>
-            <button
-              type="button"
-              className="btn btn-small"
-              onClick={() => {
-                const split = evenSplit(variants.length);
-                setV({ ...v, percents: Object.fromEntries(variants.map((x, i) => [x.id, String(split[i])])) });
-              }}
-            >
-              Distribute evenly
-            </button>
-          </div>
-          {distError && (
-            <p className="field-error" id="rule-dist-error" role="alert">
-              {distError}
-            </p>
-          )}
-        </fieldset>
+        <DistributionFields idPrefix="pct" variants={variants} percents={v.percents} error={distError} onChange={(percents) => setV({ ...v, percents })} />
       )}
     </Panel>
   );

@@ -119,11 +119,14 @@ export function SegmentList({
   keys,
   operator,
   known,
+  markMissing = true,
 }: {
   ns: string;
   keys: string[];
   operator: SegmentOperator | undefined;
   known: Map<string, Segment> | null;
+  /** Append "(Segment is missing)" to keys not in `known`; off where the caller reports it itself. */
+  markMissing?: boolean;
 }) {
   const word = operator === 'AND_SEGMENT_OPERATOR' ? 'AND' : 'OR';
   return (
@@ -134,7 +137,7 @@ export function SegmentList({
           <span key={k}>
             {i > 0 && <span className="op-badge">{word}</span>}
             <Link to={`/namespaces/${encodeURIComponent(ns)}/segments/${encodeURIComponent(k)}`}>{seg ? seg.name : k}</Link>
-            {known && !seg && <span className="danger"> (Segment is missing)</span>}
+            {markMissing && known && !seg && <span className="danger"> (Segment is missing)</span>}
           </span>
         );
       })}

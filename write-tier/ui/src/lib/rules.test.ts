@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Distribution } from '../api/types';
+import type { Distribution, Rule } from '../api/types';
 import {
   MSG_OVER_100,
   MSG_PERCENT,
@@ -11,6 +11,10 @@ import {
   moveItem,
   parsePercent,
   planDistributions,
+  planRuleUpdate,
+  ruleFormError,
+  ruleFormFor,
+  ruleInputOf,
   ruleKind,
   segmentKeysOf,
   sumHundredths,
@@ -111,6 +115,117 @@ describe('rule kinds and distribution plans', () => {
   });
   it('deletes everything when switching to none', () => {
     expect(planDistributions([dist('1', 'a', 100)], [])).toEqual([{ op: 'delete', id: '1', variantId: 'a' }]);
+  });
+});
+
+describe('rule forms and update plans (type changes, later variants)', () => {
+  const vs = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+  const rule = (over: Partial<Rule>): Rule => ({
+    id: 'r1',
+    flagKey: 'f',
+    segmentKey: 's1',
+    segmentKeys: [],
+    segmentOperator: 'OR_SEGMENT_OPERATOR',
+    distributions: [],
+    rank: 1,
+    namespaceKey: 'default',
+    createdAt: '',
+    updatedAt: '',
+    ...over,
+  });
+
+  it('fills the form from a rule, with a field for every variant', () => {
+    const f = ruleFormFor(vs, rule({ distributions: [dist('1', 'a', 70), dist('2', 'b', 30)] }));
+    expect(f).toEqual({ segments: ['s1'], operator: 'OR_SEGMENT_OPERATOR', kind: 'multi', single: '', percents: { a: '70', b: '30', c: '0' } });
+    expect(ruleFormFor(vs, rule({ distributions: [dist('1', 'b', 100)] })).single).toBe('b');
+    expect(ruleFormFor(vs, null)).toEqual({
+      segments: [''],
+      operator: 'OR_SEGMENT_OPERATOR',
+      kind: 'none',
+      single: '',
+      percents: { a: '33.34', b: '33.33', c: '33.33' },
+    });
+  });
+  it('drops empty picker rows and the operator of a single segment', () => {
+    expect(ruleInputOf({ segments: ['s1', ''], operator: 'AND_SEGMENT_OPERATOR' })).toEqual({
+      segmentKeys: ['s1'],
+      segmentOperator: 'OR_SEGMENT_OPERATOR',
+    });
+    expect(ruleInputOf({ segments: ['s1', 's2'], operator: 'AND_SEGMENT_OPERATOR' }).segmentOperator).toBe('AND_SEGMENT_OPERATOR');
+  });
+  it('reports what blocks saving', () => {
+    const base = ruleFormFor(vs, null);
+    expect(ruleFormError(base, vs)).toBe('Select at least one segment.');
+    expect(ruleFormError({ ...base, segments: ['s1'] }, vs)).toBeNull();
+    expect(ruleFormError({ ...base, segments: ['s1'], kind: 'single' }, vs)).toBe('Select a variant.');
+    expect(ruleFormError({ ...base, segments: ['s1'], kind: 'multi', percents: { a: '60', b: '40', c: '1' } }, vs)).toBe(MSG_OVER_100);
+  });
+  it('sends the rule only when segments or operator changed', () => {
+    const r = rule({ segmentKey: '', segmentKeys: ['s1', 's2'], segmentOperator: 'AND_SEGMENT_OPERATOR' });
+    const form = ruleFormFor(vs, r);
+    expect(planRuleUpdate(r, { ...form, segments: ['s2', 's1'] }, vs).rule).toBeNull();
+    expect(planRuleUpdate(r, { ...form, operator: 'OR_SEGMENT_OPERATOR' }, vs).rule).toEqual({
+      segmentKeys: ['s1', 's2'],
+      segmentOperator: 'OR_SEGMENT_OPERATOR',
+    });
+    expect(planRuleUpdate(r, { ...form, segments: ['s1', ''] }, vs).rule).toEqual({ segmentKeys: ['s1'], segmentOperator: 'OR_SEGMENT_OPERATOR' });
+  });
+  it('none -> single creates one distribution at 100', () => {
+    const r = rule({});
+    const plan = planRuleUpdate(r, { ...ruleFormFor(vs, r), kind: 'single', single: 'b' }, vs);
+    expect(plan).toEqual({ rule: null, distributions: [{ op: 'create', variantId: 'b', rollout: 100 }] });
+  });
+  it('single -> multi updates the kept variant and creates the others, skipping 0%', () => {
+    const r = rule({ distributions: [dist('1', 'a', 100)] });
+    const plan = planRuleUpdate(r, { ...ruleFormFor(vs, r), kind: 'multi', percents: { a: '40', b: '60', c: '0' } }, vs);
+    expect(plan.distributions).toEqual([
+      { op: 'update', id: '1', variantId: 'a', rollout: 40 },
+      { op: 'create', variantId: 'b', rollout: 60 },
+    ]);
+  });
+  it('multi -> single deletes the other distributions and updates the chosen one', () => {
+    const r = rule({ distributions: [dist('1', 'a', 50), dist('2', 'b', 50)] });
+    const plan = planRuleUpdate(r, { ...ruleFormFor(vs, r), kind: 'single', single: 'b' }, vs);
+    expect(plan.distributions).toEqual([
+      { op: 'delete', id: '1', variantId: 'a' },
+      { op: 'update', id: '2', variantId: 'b', rollout: 100 },
+    ]);
+  });
+  it('single -> single with another variant replaces the distribution', () => {
+    const r = rule({ distributions: [dist('1', 'a', 100)] });
+    const plan = planRuleUpdate(r, { ...ruleFormFor(vs, r), single: 'c' }, vs);
+    expect(plan.distributions).toEqual([
+      { op: 'delete', id: '1', variantId: 'a' },
+      { op: 'create', variantId: 'c', rollout: 100 },
+    ]);
+  });
+  it('multi -> none deletes every distribution', () => {
+    const r = rule({ distributions: [dist('1', 'a', 50), dist('2', 'b', 50)] });
+    expect(planRuleUpdate(r, { ...ruleFormFor(vs, r), kind: 'none' }, vs).distributions).toEqual([
+      { op: 'delete', id: '1', variantId: 'a' },
+      { op: 'delete', id: '2', variantId: 'b' },
+    ]);
+  });
+  it('adds a variant created after the rule to its distribution', () => {
+    const r = rule({ distributions: [dist('1', 'a', 50), dist('2', 'b', 50)] });
+    const plan = planRuleUpdate(r, { ...ruleFormFor(vs, r), percents: { a: '34', b: '33', c: '33' } }, vs);
+    expect(plan.distributions).toEqual([
+      { op: 'update', id: '2', variantId: 'b', rollout: 33 },
+      { op: 'update', id: '1', variantId: 'a', rollout: 34 },
+      { op: 'create', variantId: 'c', rollout: 33 },
+    ]);
+  });
+  it('keeps an existing variant at 0% rather than deleting it', () => {
+    const r = rule({ distributions: [dist('1', 'a', 50), dist('2', 'b', 50)] });
+    const plan = planRuleUpdate(r, { ...ruleFormFor(vs, r), percents: { a: '100', b: '0', c: '0' } }, vs);
+    expect(plan.distributions).toEqual([
+      { op: 'update', id: '2', variantId: 'b', rollout: 0 },
+      { op: 'update', id: '1', variantId: 'a', rollout: 100 },
+    ]);
+  });
+  it('plans nothing when nothing changed', () => {
+    const r = rule({ distributions: [dist('1', 'a', 50), dist('2', 'b', 50)] });
+    expect(planRuleUpdate(r, ruleFormFor(vs, r), vs)).toEqual({ rule: null, distributions: [] });
   });
 });
 

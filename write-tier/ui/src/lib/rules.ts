@@ -1,5 +1,5 @@
 // Pure helpers for the rules and rollouts tabs: segment keys, distributions, reordering.
-import type { Distribution, Rule, SegmentOperator, Variant } from '../api/types';
+import type { Distribution, Rule, RuleInput, SegmentOperator, Variant } from '../api/types';
 
 export const MSG_OVER_100 = 'Multi-variate rules must have distributions that add up to 100% or less.';
 export const MSG_PERCENT = 'Must be a number between 0 and 100.';
@@ -107,6 +107,82 @@ export function desiredDistributions(
   if (kind === 'none') return [];
   if (kind === 'single') return single ? [{ variantId: single, rollout: 100 }] : [];
   return variants.map((v) => ({ variantId: v.id, rollout: parsePercent(percents[v.id] ?? '0') ?? 0 }));
+}
+
+/** What a rule form (the New/Edit panel or a card's quick edit) describes. */
+export interface RuleFormValue {
+  /** Chosen segment keys; '' marks an empty picker row. */
+  segments: string[];
+  operator: SegmentOperator;
+  kind: RuleKind;
+  /** The variant id of a single-variant rule. */
+  single: string;
+  /** Percentage text per variant id, for multi-variate rules. */
+  percents: Record<string, string>;
+}
+
+/** The form for a new rule (no rule) or an existing one; every variant gets a percentage field. */
+export function ruleFormFor(variants: Pick<Variant, 'id'>[], rule: Pick<Rule, 'segmentKey' | 'segmentKeys' | 'segmentOperator' | 'distributions'> | null): RuleFormValue {
+  if (!rule) {
+    const split = evenSplit(variants.length);
+    return {
+      segments: [''],
+      operator: 'OR_SEGMENT_OPERATOR',
+      kind: 'none',
+      single: '',
+      percents: Object.fromEntries(variants.map((v, i) => [v.id, String(split[i])])),
+    };
+  }
+  const kind = ruleKind(rule.distributions);
+  const byVariant = new Map(rule.distributions.map((d) => [d.variantId, d.rollout]));
+  return {
+    segments: segmentKeysOf(rule),
+    operator: rule.segmentOperator,
+    kind,
+    single: kind === 'single' ? rule.distributions[0].variantId : '',
+    percents: Object.fromEntries(variants.map((v) => [v.id, String(byVariant.get(v.id) ?? 0)])),
+  };
+}
+
+/** The rule body a form describes: chosen segments, and the operator only when it matters. */
+export function ruleInputOf(form: Pick<RuleFormValue, 'segments' | 'operator'>): RuleInput {
+  const segmentKeys = form.segments.filter((k) => k !== '');
+  return { segmentKeys, segmentOperator: segmentKeys.length > 1 ? form.operator : 'OR_SEGMENT_OPERATOR' };
+}
+
+/** The first problem that blocks saving a rule form, or null. */
+export function ruleFormError(form: RuleFormValue, variants: Pick<Variant, 'id'>[]): string | null {
+  if (form.segments.every((k) => k === '')) return 'Select at least one segment.';
+  if (form.kind === 'single' && form.single === '') return 'Select a variant.';
+  if (form.kind === 'multi') return validateDistribution(variants.map((v) => form.percents[v.id] ?? ''));
+  return null;
+}
+
+export interface RuleUpdatePlan {
+  /** `PUT …/rules/{id}` body when segments or operator changed, else null. */
+  rule: RuleInput | null;
+  /** Distribution calls, in order. */
+  distributions: DistributionOp[];
+}
+
+/**
+ * The calls that save an edited rule: the rule itself only when its segment set or operator
+ * changed, then the distribution creates/updates/deletes that turn its distributions into what
+ * the form describes. This is also how a rule changes type after creation (single ↔ multi ↔
+ * none) and how a variant created later joins a multi-variate rule; variants the rule never had
+ * are not added at 0%.
+ */
+export function planRuleUpdate(current: Rule, form: RuleFormValue, variants: Pick<Variant, 'id'>[]): RuleUpdatePlan {
+  const input = ruleInputOf(form);
+  const before = segmentKeysOf(current);
+  const sameSet = [...before].sort().join('\u0000') === [...input.segmentKeys].sort().join('\u0000');
+  const opChanged = input.segmentKeys.length > 1 && current.segmentOperator !== input.segmentOperator;
+  let desired = desiredDistributions(form.kind, variants, form.single, form.percents);
+  if (form.kind === 'multi') {
+    const existing = new Set(current.distributions.map((d) => d.variantId));
+    desired = desired.filter((d) => d.rollout > 0 || existing.has(d.variantId));
+  }
+  return { rule: sameSet && !opChanged ? null : input, distributions: planDistributions(current.distributions, desired) };
 }
 
 /** Moves the item at `from` to index `to`, returning a new array (unchanged when out of range). */

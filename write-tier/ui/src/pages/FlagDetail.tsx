@@ -93,7 +93,7 @@ export default function FlagDetail({ tab }: { tab: Tab }) {
         ))}
       </nav>
       {tab === 'default' && !isBoolean && <VariantsTab ns={ns} flag={f} reload={flag.reload} />}
-      {tab === 'rules' && !isBoolean && <RulesTab ns={ns} flag={f} />}
+      {tab === 'rules' && !isBoolean && <RulesTab ns={ns} flag={f} onFlagUpdated={flag.setData} />}
       {(tab === 'default' || tab === 'rollouts') && isBoolean && <RolloutsTab ns={ns} flag={f} onFlagUpdated={flag.setData} />}
       {((tab === 'rules' && isBoolean) || (tab === 'rollouts' && !isBoolean)) && (
         <div className="empty-state">This tab does not apply to {isBoolean ? 'boolean' : 'variant'} flags.</div>
