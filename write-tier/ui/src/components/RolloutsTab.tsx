@@ -139,11 +139,13 @@ export function RolloutsTab({ ns, flag, onFlagUpdated }: { ns: string; flag: Fla
                 onSave={async (form) => {
                   try {
                     await api.updateRollout(ns, flag.key, r.id, toInput(form));
+                    // Reload first, so the card shows the saved state when the toast appears.
+                    await rollouts.reload();
                     toast.success('Successfully updated rollout');
                   } catch (err) {
                     toast.error(err);
+                    await rollouts.reload();
                   }
-                  await rollouts.reload();
                 }}
               />
             </>

@@ -87,11 +87,12 @@ export function RulesTab({ ns, flag, onFlagUpdated }: { ns: string; flag: Flag; 
       for (const d of desiredDistributions(form.kind, variants, form.single, form.percents)) {
         await api.createDistribution(ns, flag.key, created.id, d);
       }
+      await rules.reload();
       toast.success('Successfully created rule');
     } catch (err) {
+      await rules.reload();
       toast.error(`Rule ${rank} was created, but not all of its distributions were saved: ${errorMessage(err)}`);
     }
-    await rules.reload();
     return true;
   };
 
@@ -108,8 +109,9 @@ export function RulesTab({ ns, flag, onFlagUpdated }: { ns: string; flag: Flag; 
           await api.updateDistribution(ns, flag.key, ruleId, op.id, { variantId: op.variantId, rollout: op.rollout });
         else await api.deleteDistribution(ns, flag.key, ruleId, op.id, op.variantId);
       }
-      toast.success('Successfully updated rule');
+      // Reload before announcing success, so the cards show the saved state when the toast appears.
       await rules.reload();
+      toast.success('Successfully updated rule');
       return true;
     } catch (err) {
       toast.error(err);

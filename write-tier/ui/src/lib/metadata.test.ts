@@ -27,16 +27,16 @@ import {
 const row = (key: string, type: MetaRow['type'], value: string): MetaRow => ({ id: key || 'blank', key, type, value });
 
 describe('rowsFromMetadata', () => {
-  it('maps every JSON type to a row, keeping key order', () => {
+  it('maps every JSON type to a row, sorted by key', () => {
     const rows = rowsFromMetadata({ team: 'web', weight: 2.5, beta: false, owners: { a: 1 }, regions: ['eu'] })!;
     expect(rows.map((r) => [r.key, r.type])).toEqual([
-      ['team', 'string'],
-      ['weight', 'number'],
       ['beta', 'boolean'],
       ['owners', 'object'],
       ['regions', 'array'],
+      ['team', 'string'],
+      ['weight', 'number'],
     ]);
-    expect(rows.map((r) => r.value)).toEqual(['web', '2.5', 'false', '{\n  "a": 1\n}', '[\n  "eu"\n]']);
+    expect(rows.map((r) => r.value)).toEqual(['false', '{\n  "a": 1\n}', '[\n  "eu"\n]', 'web', '2.5']);
     expect(rows.every((r) => r.loaded !== undefined)).toBe(true);
   });
   it('treats absent metadata as no rows', () => {

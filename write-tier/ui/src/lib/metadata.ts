@@ -47,14 +47,16 @@ export function emptyRow(): MetaRow {
 }
 
 /**
- * The rows for a stored metadata object, in its key order, or null when it cannot be shown as
- * rows (not an object, or a value such as `null` that no row type can hold).
+ * The rows for a stored metadata object, sorted by key (the server does not keep a stable key
+ * order), or null when it cannot be shown as rows (not an object, or a value such as `null`
+ * that no row type can hold).
  */
 export function rowsFromMetadata(meta: unknown): MetaRow[] | null {
   if (meta === undefined || meta === null) return [];
   if (typeof meta !== 'object' || Array.isArray(meta)) return null;
   const rows: MetaRow[] = [];
-  for (const [key, v] of Object.entries(meta as Metadata)) {
+  const entries = Object.entries(meta as Metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [key, v] of entries) {
     let type: MetaType;
     let value: string;
     if (typeof v === 'string') [type, value] = ['string', v];
