@@ -1,10 +1,17 @@
-import { createContext, Suspense, useContext, useEffect, useState } from 'react';
+import { createContext, lazy, Suspense, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation, useMatch, useNavigate } from 'react-router';
 import { useNamespaces } from './Namespaces';
 import { ErrorState, Spinner } from './States';
 import { applyTheme, storedThemePref, writeThemePref, type ThemePref } from '../lib/theme';
 import { effectiveThemePref, READ_ONLY_TITLE, readableTextOn } from '../lib/meta';
-import { useMeta } from './Meta';
+import { useBuildInfo, useMeta } from './Meta';
+import { paletteKeys, ShortcutHelp, useGlobalShortcuts } from './Shortcuts';
+import { UpdateBell } from './UpdateBell';
+import { versionLabel } from '../lib/buildInfo';
+import './shell.css';
+
+// Loaded on first use so the palette's code stays out of the start-up bundle.
+const CommandPalette = lazy(() => import('./CommandPalette'));
 
 /** Namespace-level list pages, where switching namespace makes sense (§1.3). */
 const SWITCHABLE = /^\/namespaces\/[^/]+\/(flags|segments|console)\/?$/;
@@ -83,9 +90,41 @@ function ThemeToggle() {
   );
 }
 
+/** The sidebar's command palette trigger and shortcut help link (§1.2, §1.11). */
+function KeyboardHints({ onPalette, onHelp }: { onPalette: () => void; onHelp: () => void }) {
+  const keys = paletteKeys();
+  return (
+    <div className="keyboard-hints">
+      <button type="button" className="palette-trigger" onClick={onPalette} aria-keyshortcuts={keys[0] === '⌘' ? 'Meta+K' : 'Control+K'}>
+        <span>Search or jump to…</span>
+        <span className="keys" aria-hidden="true">
+          <kbd>{keys[0]}</kbd>
+          <kbd>K</kbd>
+        </span>
+      </button>
+      <button type="button" className="link-btn shortcuts-link" onClick={onHelp} aria-keyshortcuts="Shift+?">
+        Keyboard shortcuts <kbd aria-hidden="true">?</kbd>
+      </button>
+    </div>
+  );
+}
+
 export function Layout() {
   const { current, loading, error, reload } = useNamespaces();
   const [drawer, setDrawer] = useState(false);
+  const [palette, setPalette] = useState(false);
+  const [paletteUsed, setPaletteUsed] = useState(false);
+  const [help, setHelp] = useState(false);
+  const hamburger = useRef<HTMLButtonElement>(null);
+  const drawerClose = useRef<HTMLButtonElement>(null);
+  const build = useBuildInfo();
+  const version = build ? versionLabel(build) : '';
+  const togglePalette = useCallback(() => {
+    setPaletteUsed(true);
+    setPalette((p) => !p);
+  }, []);
+  const openHelp = useCallback(() => setHelp(true), []);
+  useGlobalShortcuts({ onPalette: togglePalette, onHelp: openHelp });
   const meta = useMeta();
   const theme = useTheme(meta?.theme);
   const topbarStyle = meta?.topbarColor ? { background: meta.topbarColor, color: readableTextOn(meta.topbarColor) } : undefined;
@@ -94,6 +133,27 @@ export function Layout() {
   const ns = encodeURIComponent(current);
 
   useEffect(() => setDrawer(false), [location.pathname]);
+
+  // The drawer (narrow screens): focus moves into it, Escape closes it, focus returns to the
+  // hamburger button.
+  const drawerWasOpen = useRef(false);
+  useEffect(() => {
+    if (drawer) {
+      drawerWasOpen.current = true;
+      drawerClose.current?.focus();
+      const onKey = (e: KeyboardEvent) => {
+        if (e.key === 'Escape' && !document.querySelector('dialog[open]')) setDrawer(false);
+      };
+      document.addEventListener('keydown', onKey);
+      return () => document.removeEventListener('keydown', onKey);
+    }
+    if (drawerWasOpen.current) {
+      drawerWasOpen.current = false;
+      const active = document.activeElement;
+      // Only when focus was left in the drawer (not after following a link to a new page).
+      if (!active || active === document.body || active.closest('.sidebar')) hamburger.current?.focus();
+    }
+  }, [drawer]);
 
   useEffect(() => {
     const parts = ['Flipt'];
@@ -116,7 +176,7 @@ export function Layout() {
           <Link to={`/namespaces/${ns}/flags`} className="logo">
             <span className="logo-mark" aria-hidden="true">F</span> Flipt
           </Link>
-          <button type="button" className="icon-btn drawer-close" aria-label="Close sidebar" onClick={() => setDrawer(false)}>
+          <button ref={drawerClose} type="button" className="icon-btn drawer-close" aria-label="Close sidebar" onClick={() => setDrawer(false)}>
             ×
           </button>
         </div>
@@ -132,12 +192,23 @@ export function Layout() {
           </NavLink>
         </nav>
         <ThemeToggle />
+        <KeyboardHints onPalette={togglePalette} onHelp={openHelp} />
       </aside>
+      {drawer && <div className="drawer-backdrop" aria-hidden="true" onClick={() => setDrawer(false)} />}
       <div className="main-col">
         <header className="topbar" style={topbarStyle}>
-          <button type="button" className="icon-btn hamburger" aria-label="Open sidebar" onClick={() => setDrawer(true)} style={topbarStyle && { color: topbarStyle.color }}>
+          <button
+            ref={hamburger}
+            type="button"
+            className="icon-btn hamburger"
+            aria-label="Open sidebar"
+            aria-expanded={drawer}
+            onClick={() => setDrawer(true)}
+            style={topbarStyle && { color: topbarStyle.color }}
+          >
             ☰
           </button>
+          <span className="topbar-spacer" />
           {meta?.readOnly && (
             <span className="readonly-badge" title={`${meta.storageType} storage is read-only: ${READ_ONLY_TITLE.toLowerCase()}`}>
               <svg aria-hidden="true" width="12" height="12" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2.5">
@@ -147,6 +218,7 @@ export function Layout() {
               Read-Only
             </span>
           )}
+          <UpdateBell />
         </header>
         <main id="main" className="main" tabIndex={-1}>
           {loading ? (
@@ -159,8 +231,24 @@ export function Layout() {
             </Suspense>
           )}
         </main>
-        <footer className="footer">Flipt-compatible dashboard</footer>
+        <footer className="footer">
+          Flipt-compatible dashboard
+          {version && (
+            <>
+              {' · '}
+              <span className="footer-version" title={build?.commit ? `Commit ${build.commit}` : undefined}>
+                {version}
+              </span>
+            </>
+          )}
+        </footer>
       </div>
+      {paletteUsed && (
+        <Suspense fallback={null}>
+          <CommandPalette open={palette} onClose={() => setPalette(false)} onHelp={openHelp} />
+        </Suspense>
+      )}
+      <ShortcutHelp open={help} onClose={() => setHelp(false)} />
     </div>
     </ThemeCtx.Provider>
   );

@@ -1,18 +1,25 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/client';
+import { parseBuildInfo, type BuildInfo } from '../lib/buildInfo';
 import { parseMeta, READ_ONLY_TITLE, type MetaInfo } from '../lib/meta';
 
 const Ctx = createContext<MetaInfo | null>(null);
+const BuildCtx = createContext<BuildInfo | null>(null);
 
 /** Loads `/meta/info` once at start-up; until it answers (or if it fails) nothing is read-only. */
 export function MetaProvider({ children }: { children: ReactNode }) {
   const [meta, setMeta] = useState<MetaInfo | null>(null);
+  const [build, setBuild] = useState<BuildInfo | null>(null);
   useEffect(() => {
     let live = true;
     api
       .metaInfo()
-      .then((raw) => live && setMeta(parseMeta(raw)))
+      .then((raw) => {
+        if (!live) return;
+        setMeta(parseMeta(raw));
+        setBuild(parseBuildInfo(raw));
+      })
       .catch(() => {
         /* older servers: behave as writable, server-side checks still apply */
       });
@@ -20,7 +27,16 @@ export function MetaProvider({ children }: { children: ReactNode }) {
       live = false;
     };
   }, []);
-  return <Ctx.Provider value={meta}>{children}</Ctx.Provider>;
+  return (
+    <Ctx.Provider value={meta}>
+      <BuildCtx.Provider value={build}>{children}</BuildCtx.Provider>
+    </Ctx.Provider>
+  );
+}
+
+/** Version and update information from `/meta/info`; null until it answers. */
+export function useBuildInfo(): BuildInfo | null {
+  return useContext(BuildCtx);
 }
 
 export function useMeta(): MetaInfo | null {
