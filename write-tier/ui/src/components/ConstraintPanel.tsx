@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import type { ComparisonType, Constraint, ConstraintInput } from '../api/types';
 import { Field, invalidProps } from './Field';
 import { Panel } from './Panel';
@@ -13,6 +14,8 @@ import {
   serializeListValue,
   validateConstraintValue,
 } from '../lib/constraints';
+import { fromPickerParts, toPickerParts } from '../lib/time';
+import { useUtcPref } from '../lib/timePref';
 
 interface Props {
   constraint: Constraint | null;
@@ -20,12 +23,47 @@ interface Props {
   onSave: (input: ConstraintInput) => Promise<void>;
 }
 
-/** RFC 3339 → value of a datetime-local input (local time, minutes). */
-function toLocalInput(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+/**
+ * The DateTime value (§2.8.1): a date and a time picker in local time or UTC, following the
+ * preference (which can change in another tab); the value is stored as RFC 3339 UTC.
+ */
+function DateTimeValue({ value, onChange, onBlur, error }: { value: string; onChange: (v: string) => void; onBlur: () => void; error: string | null }) {
+  const [utc] = useUtcPref();
+  const [parts, setParts] = useState(() => toPickerParts(value, utc));
+  useEffect(() => setParts(toPickerParts(value, utc)), [utc]);
+  const zone = utc ? 'UTC' : 'Local';
+  const update = (next: typeof parts) => {
+    setParts(next);
+    onChange(fromPickerParts(next.date, next.time, utc) ?? '');
+  };
+  const invalid = invalidProps('constraint-value', error);
+  return (
+    <fieldset className={`field${error ? ' field-invalid' : ''}`}>
+      <legend>
+        Value (
+        <Link to="/settings" target="_blank" rel="noopener" title={`Dates and times are entered in ${utc ? 'UTC' : 'your local time zone'}; change this in Preferences (opens a new tab)`}>
+          {zone}
+        </Link>
+        )
+      </legend>
+      <div className="datetime-inputs">
+        <label>
+          <span>Date</span>
+          <input id="constraint-value" type="date" value={parts.date} onBlur={onBlur} onChange={(e) => update({ ...parts, date: e.target.value })} {...invalid} />
+        </label>
+        <label>
+          <span>Time</span>
+          <input id="constraint-value-time" type="time" value={parts.time} onBlur={onBlur} onChange={(e) => update({ ...parts, time: e.target.value })} />
+        </label>
+      </div>
+      <p className="hint">{utc ? 'In UTC.' : 'In your local time zone.'} Without a time, midnight is used.</p>
+      {error && (
+        <p className="field-error" id="constraint-value-error">
+          {error}
+        </p>
+      )}
+    </fieldset>
+  );
 }
 
 export function ConstraintPanel({ constraint, onClose, onSave }: Props) {
@@ -183,19 +221,12 @@ export function ConstraintPanel({ constraint, onClose, onSave }: Props) {
         </Field>
       )}
       {takesValue && !list && v.type === 'DATETIME_COMPARISON_TYPE' && (
-        <Field id="constraint-value" label="Value (Local)" error={shownValueErr}>
-          <input
-            id="constraint-value"
-            type="datetime-local"
-            value={toLocalInput(v.value)}
-            onBlur={() => setTouched((t) => ({ ...t, value: true }))}
-            onChange={(e) => {
-              const d = new Date(e.target.value);
-              setV({ ...v, value: Number.isNaN(d.getTime()) ? '' : d.toISOString().replace(/\.\d{3}Z$/, 'Z') });
-            }}
-            {...invalidProps('constraint-value', shownValueErr)}
-          />
-        </Field>
+        <DateTimeValue
+          value={v.value}
+          error={shownValueErr}
+          onBlur={() => setTouched((t) => ({ ...t, value: true }))}
+          onChange={(value) => setV({ ...v, value })}
+        />
       )}
       {takesValue && !list && v.type !== 'DATETIME_COMPARISON_TYPE' && (
         <Field id="constraint-value" label="Value" error={shownValueErr}>

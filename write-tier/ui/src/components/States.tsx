@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { absoluteTime, relativeTime } from '../lib/time';
+import { RelativeTime } from './DateTime';
 
 export function Spinner({ label = 'Loading' }: { label?: string }) {
   return (
@@ -50,10 +50,7 @@ export function ResourceNotFound({ what, backTo, backLabel }: { what: string; ba
   );
 }
 
+/** "Created 3 days ago" with the absolute time as a tooltip, honouring the UTC preference. */
 export function Time({ iso, prefix }: { iso: string; prefix: string }) {
-  return (
-    <time dateTime={iso} title={absoluteTime(iso)}>
-      {prefix} {relativeTime(iso)}
-    </time>
-  );
+  return <RelativeTime iso={iso} prefix={prefix} />;
 }

@@ -11,7 +11,7 @@ import { SegmentForm } from '../components/SegmentForm';
 import { ErrorState, ResourceNotFound, Spinner, Time } from '../components/States';
 import { useToast } from '../components/Toasts';
 import { isListOperator, operatorLabel, operatorTakesValue, parseListValue, typeLabel } from '../lib/constraints';
-import { absoluteTime } from '../lib/time';
+import { DateTime } from '../components/DateTime';
 import { useAsync } from '../lib/useAsync';
 import { deleteBlockedReason, usageSummary } from '../lib/usage';
 
@@ -37,7 +37,7 @@ function ConstraintValue({ c }: { c: Constraint }) {
       </span>
     );
   }
-  if (c.type === 'DATETIME_COMPARISON_TYPE') return <span>{absoluteTime(c.value)}</span>;
+  if (c.type === 'DATETIME_COMPARISON_TYPE') return <DateTime iso={c.value} />;
   return <span className="wrap">{c.value}</span>;
 }
 

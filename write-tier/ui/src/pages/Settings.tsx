@@ -10,7 +10,9 @@ import { useNamespaces } from '../components/Namespaces';
 import { Panel } from '../components/Panel';
 import { useToast } from '../components/Toasts';
 import type { ThemePref } from '../lib/theme';
-import { absoluteTime } from '../lib/time';
+import { DateTime } from '../components/DateTime';
+import { formatDateTime } from '../lib/time';
+import { useNow, useUtcPref } from '../lib/timePref';
 import { validateKey, validateRequired } from '../lib/validation';
 import { roProps, useReadOnly } from '../components/Meta';
 
@@ -38,17 +40,37 @@ export default function Settings({ tab }: { tab: Tab }) {
 
 function General() {
   const [pref, setPref] = useThemePref();
+  const [utc, setUtc] = useUtcPref();
+  const now = useNow(1000);
   return (
     <section aria-labelledby="prefs-heading" className="card form">
       <h2 id="prefs-heading">Preferences</h2>
-      <p className="muted">How information is displayed in this browser.</p>
-      <Field id="pref-theme" label="Theme">
+      <p className="muted">How information is displayed in this browser. These settings are stored in this browser only.</p>
+      <Field id="pref-theme" label="Theme" hint="System follows the light or dark setting of your operating system.">
         <select id="pref-theme" value={pref} onChange={(e) => setPref(e.target.value as ThemePref)}>
           <option value="light">Light</option>
           <option value="dark">Dark</option>
           <option value="system">System</option>
         </select>
       </Field>
+      <div className="switch-row">
+        <input
+          type="checkbox"
+          role="switch"
+          id="pref-utc"
+          className="switch"
+          checked={utc}
+          onChange={(e) => setUtc(e.target.checked)}
+          aria-describedby="pref-utc-help pref-utc-example"
+        />
+        <label htmlFor="pref-utc">UTC Timezone</label>
+        <p id="pref-utc-help" className="hint">
+          Show dates and times in UTC instead of your local time zone, and enter date-time constraint values in UTC.
+        </p>
+        <p id="pref-utc-example" className="hint">
+          Current time: <time dateTime={now.toISOString()} data-testid="pref-utc-example">{formatDateTime(now, utc)}</time>
+        </p>
+      </div>
     </section>
   );
 }
@@ -143,8 +165,12 @@ function Namespaces() {
                 )}
               </td>
               <td className="hide-narrow truncate">{n.description}</td>
-              <td className="hide-narrow">{absoluteTime(n.createdAt)}</td>
-              <td className="hide-narrow">{absoluteTime(n.updatedAt)}</td>
+              <td className="hide-narrow">
+                <DateTime iso={n.createdAt} />
+              </td>
+              <td className="hide-narrow">
+                <DateTime iso={n.updatedAt} />
+              </td>
               <td className="actions">
                 {readOnly ? null : n.protected ? (
                   <span className="muted" title="The default namespace cannot be deleted">
