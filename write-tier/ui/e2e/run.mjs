@@ -398,6 +398,18 @@ async function main() {
   const rolloutIds = async (flag) => (await api('GET', `${NS}/flags/${flag}/rollouts`)).body.rules.map((r) => r.id);
   const domIds = (noun) => page.getByTestId(`${noun}-card`).evaluateAll((els) => els.map((e) => e.dataset.id));
   const sameOrder = (a, b) => a.join() === b.join();
+  // Drags card `from` onto card `to` by its header. Quick-edit forms make cards tall, and
+  // Playwright's synthetic drag does not auto-scroll, so both cards are brought into one tall
+  // viewport for the gesture.
+  const dragCard = async (cards, from, to) => {
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: size.width, height: 3200 });
+    try {
+      await cards.nth(from).locator('.card-head').dragTo(cards.nth(to).locator('.card-head'));
+    } finally {
+      await page.setViewportSize(size);
+    }
+  };
 
   await step('rules: create with two segments (AND) and a 50/50 split; console agrees with the API', async () => {
     await api('POST', `${NS}/flags`, { key: 'pricing', name: 'Pricing', type: 'VARIANT_FLAG_TYPE', enabled: true });
@@ -493,7 +505,7 @@ async function main() {
     await eventually(async () => sameOrder(await domIds('rule'), [b, c, a]), 'dom after button');
     // Drag the first card onto the last.
     const cards = page.getByTestId('rule-card');
-    await cards.nth(0).locator('.card-head').dragTo(cards.nth(2));
+    await dragCard(cards, 0, 2);
     await eventually(async () => sameOrder(await ruleIds('pricing'), [c, a, b]), 'drag reorder');
     // A failing order call restores the previous order and shows the error.
     await page.route('**/rules/order', (route) =>
@@ -623,7 +635,7 @@ async function main() {
     await eventually(async () => sameOrder(await rolloutIds('killswitch'), [s.id, t.id]), 'keyboard rollout reorder');
     await toast('Successfully reordered rollouts');
     const cards = page.getByTestId('rollout-card');
-    await cards.nth(0).locator('.card-head').dragTo(cards.nth(1));
+    await dragCard(cards, 0, 1);
     await eventually(async () => sameOrder(await rolloutIds('killswitch'), [t.id, s.id]), 'drag rollout reorder');
     await eventually(async () => sameOrder(await domIds('rollout'), [t.id, s.id]), 'dom rollout order');
     // Edit the threshold rollout.
