@@ -705,6 +705,7 @@ async function main() {
   const flowsDir = join(here, 'flows');
   const flowFiles = existsSync(flowsDir) ? readdirSync(flowsDir).filter((f) => f.endsWith('.mjs')).sort() : [];
   const ctx = {
+    dbPath: join(tmp, 'e2e.db'),
     page, origin, proxyPort, api, toast, scoped, lbl, heading, path, shot, setTheme, axeScan, assert, eventually,
     step: (name, fn) => step(name, fn, { flow: true }),
   };
@@ -752,6 +753,9 @@ async function main() {
     assert(await newFlag.isDisabled(), 'New Flag disabled');
     assert((await newFlag.getAttribute('title')) === 'Not allowed in Read-Only mode', 'tooltip');
     assert((await page.getByRole('link', { name: 'New Flag', exact: true }).count()) === 0, 'no New Flag link');
+    const switches = page.getByRole('switch', { name: /^(Enabled|Default value), / });
+    assert((await switches.count()) > 0, 'quick switches shown');
+    for (const sw of await switches.all()) assert(await sw.isDisabled(), 'quick switch disabled');
 
     // Flag page: form, actions, rules.
     await page.goto(`${roOrigin}/namespaces/default/flags/pricing-copy/rules`);

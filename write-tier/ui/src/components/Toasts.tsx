@@ -1,8 +1,14 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { errorMessage } from '../api/errors';
 
+/** A button on a success toast (for example "Undo"); clicking it runs `run` and hides the toast. */
+export interface ToastAction {
+  label: string;
+  run: () => void;
+}
+
 interface ToastApi {
-  success: (message: string) => void;
+  success: (message: string, action?: ToastAction) => void;
   error: (err: unknown) => void;
   clearError: () => void;
 }
@@ -17,7 +23,7 @@ export function useToast(): ToastApi {
 
 /** One success toast (auto-hides after 3 s) and one error toast (stays) at a time (§1.6). */
 export function ToastProvider({ children }: { children: ReactNode }) {
-  const [success, setSuccess] = useState<{ id: number; text: string } | null>(null);
+  const [success, setSuccess] = useState<{ id: number; text: string; action?: ToastAction } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const timer = useRef<number | undefined>(undefined);
 
@@ -25,11 +31,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 
   const api = useMemo<ToastApi>(
     () => ({
-      success: (text) => {
+      success: (text, action) => {
         setError(null);
-        setSuccess({ id: Date.now(), text });
+        setSuccess({ id: Date.now(), text, action });
         window.clearTimeout(timer.current);
-        timer.current = window.setTimeout(() => setSuccess(null), 3000);
+        // A toast with an action stays longer so that there is time to use it.
+        timer.current = window.setTimeout(() => setSuccess(null), action ? 8000 : 3000);
       },
       error: (err) => setError(errorMessage(err)),
       clearError: () => setError(null),
@@ -47,6 +54,19 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           <div className="toast toast-success" role="status" key={success.id}>
             <span aria-hidden="true" className="toast-icon">✓</span>
             <span className="toast-text">{success.text}</span>
+            {success.action && (
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => {
+                  const run = success.action!.run;
+                  setSuccess(null);
+                  run();
+                }}
+              >
+                {success.action.label}
+              </button>
+            )}
             <button type="button" className="icon-btn" aria-label="Dismiss" onClick={dismissSuccess}>
               ×
             </button>

@@ -1,4 +1,4 @@
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import type { Segment } from '../api/types';
@@ -8,8 +8,9 @@ import { EmptyState, ErrorState, ListSkeleton, Time } from '../components/States
 import { useAsync } from '../lib/useAsync';
 import { CreateLink, useReadOnly } from '../components/Meta';
 import { usageCounts, usedByLabel } from '../lib/usage';
-import { useListState } from '../lib/useListState';
-import { matchesSearch, pageCount, pageToken, sortItems } from '../lib/urlState';
+import { useListState, useQueryUpdate } from '../lib/useListState';
+import { listMode, listView } from '../lib/listView';
+import { matchesSearch, pageCount, pageToken } from '../lib/urlState';
 
 const SORT_FIELDS = [
   { value: 'key', label: 'Key' },
@@ -24,21 +25,38 @@ const matchLabel = (s: Segment) => (s.matchType === 'ANY_MATCH_TYPE' ? 'Matches 
 export default function SegmentsList() {
   const { ns = '' } = useParams();
   const { state, search, setSearch, update } = useListState(SORTABLE);
+  const [params] = useSearchParams();
+  const setQuery = useQueryUpdate();
+  const unusedOnly = params.get('unused') === '1';
+  const mode = listMode(state, unusedOnly);
+  // Page mode asks for one page; searching, sorting or filtering loads the namespace once.
   const list = useAsync(
-    () => api.listSegments(ns, { limit: state.limit, pageToken: pageToken(state.page, state.limit) }),
-    [ns, state.page, state.limit],
+    () =>
+      mode === 'page'
+        ? api.listSegments(ns, { limit: state.limit, pageToken: pageToken(state.page, state.limit) })
+        : api.listSegments(ns),
+    [ns, mode, mode === 'page' ? state.page : 0, mode === 'page' ? state.limit : 0],
   );
   const usage = useAsync(() => api.segmentsUsage(ns), [ns]);
   const counts = usage.data ? usageCounts(usage.data.segments) : null;
   const readOnly = useReadOnly();
   const base = `/namespaces/${encodeURIComponent(ns)}/segments`;
-  const segments = sortItems(
-    (list.data?.segments ?? []).filter((s) => matchesSearch(state.q, [s.key, s.name, s.description])),
-    state.sort,
-    state.dir,
-    (s, field) => String(s[field as keyof Segment] ?? ''),
-  );
-  const total = list.data?.totalCount ?? 0;
+  const view = listView(mode, list.data?.segments ?? [], list.data?.totalCount ?? 0, state, {
+    matches: (s, q) => matchesSearch(q, [s.key, s.name, s.description]),
+    field: (s, field) => String(s[field as keyof Segment] ?? ''),
+    // Until the usage counts arrive nothing is known to be unused.
+    keep: unusedOnly ? (s) => counts !== null && (counts.get(s.key) ?? 0) === 0 : undefined,
+  });
+  const segments = view.rows;
+  const total = list.data ? Math.max(list.data.totalCount ?? 0, list.data.segments.length) : 0;
+  const setUnusedOnly = (on: boolean) =>
+    setQuery((p) => {
+      const next = new URLSearchParams(p);
+      if (on) next.set('unused', '1');
+      else next.delete('unused');
+      next.delete('page');
+      return next;
+    });
 
   return (
     <>
@@ -69,8 +87,12 @@ export default function SegmentsList() {
             dir={state.dir}
             onSort={(sort, dir) => update({ sort, dir })}
           />
+          <label className="filter-check">
+            <input type="checkbox" checked={unusedOnly} onChange={(e) => setUnusedOnly(e.target.checked)} />
+            Only unused segments
+          </label>
           {segments.length === 0 ? (
-            <EmptyState>No segments matched your search.</EmptyState>
+            <EmptyState>{unusedOnly && !state.q.trim() ? 'Every segment is used by a flag.' : 'No segments matched your search.'}</EmptyState>
           ) : (
             <ul className="rows" aria-label="Segments">
               {segments.map((s) => (
@@ -98,10 +120,10 @@ export default function SegmentsList() {
               ))}
             </ul>
           )}
-          {total > 20 && (
+          {view.total > 20 && (
             <Pagination
-              page={state.page}
-              pages={pageCount(total, state.limit)}
+              page={view.page}
+              pages={pageCount(view.total, state.limit)}
               limit={state.limit}
               onPage={(page) => update({ page })}
               onLimit={(limit) => update({ limit, page: 1 })}
