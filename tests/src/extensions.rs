@@ -1,5 +1,5 @@
-//! This implementation's additions (package `flipt.extensions`): server-side flag copy and
-//! segment usage, over REST and gRPC.
+//! This implementation's additions (package `flipt.extensions`): server-side flag and segment
+//! copy and segment usage, over REST and gRPC.
 
 use flipt_proto::flipt::extensions as ext;
 use flipt_proto::flipt::extensions::extensions_client::ExtensionsClient;
@@ -354,6 +354,216 @@ async fn copy_flag_over_grpc(backend: Backend) {
     assert_eq!(err.message(), "flag \"default/nope\" not found");
 }
 
+/// A segment without the fields a copy changes (namespace, timestamps, constraint ids).
+fn segment_shape(segment: &Value) -> Value {
+    let mut segment = segment.clone();
+    let obj = segment.as_object_mut().expect("object");
+    for key in ["namespaceKey", "createdAt", "updatedAt"] {
+        obj.remove(key);
+    }
+    if let Some(Value::Array(cs)) = obj.get_mut("constraints") {
+        for c in cs.iter_mut() {
+            let c = c.as_object_mut().expect("constraint");
+            for key in ["id", "namespaceKey", "segmentKey", "createdAt", "updatedAt"] {
+                c.remove(key);
+            }
+        }
+    }
+    segment
+}
+
+async fn copy_segment_with_constraints(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    segment(&app, "default", "s1", "Segment 1", &["a", "b", "c"]).await;
+    app.put(
+        &format!("{NS}/default/segments/s1"),
+        json!({"name": "Segment 1", "description": "beta users", "matchType": "ANY_MATCH_TYPE"}),
+    )
+    .await;
+    namespace(&app, "target").await;
+    let source_revision = app.revision("default").await;
+    let target_revision = app.revision("target").await;
+
+    let copied = app
+        .post_ok(
+            &format!("{NS}/default/segments/s1/copy"),
+            json!({"targetNamespaceKey": "target"}),
+        )
+        .await;
+    assert_eq!(app.revision("target").await, target_revision + 1);
+    assert_eq!(app.revision("default").await, source_revision);
+
+    let source = get_ok(&app, &format!("{NS}/default/segments/s1")).await;
+    let fetched = get_ok(&app, &format!("{NS}/target/segments/s1")).await;
+    assert_eq!(copied, fetched);
+    assert_eq!(copied["namespaceKey"], "target");
+    assert_eq!(copied["description"], "beta users");
+    assert_eq!(segment_shape(&copied), segment_shape(&source));
+    let source_ids: Vec<&Value> = source["constraints"]
+        .as_array()
+        .expect("constraints")
+        .iter()
+        .map(|c| &c["id"])
+        .collect();
+    for c in copied["constraints"].as_array().expect("constraints") {
+        assert!(!source_ids.contains(&&c["id"]), "constraints get new ids");
+        assert_eq!(c["namespaceKey"], "target");
+    }
+
+    // Same namespace under a new key; an empty source namespace means `default`.
+    let same = app
+        .post_ok(
+            "/api/v1/namespaces/default/segments/s1/copy",
+            json!({"targetNamespaceKey": "default", "targetKey": "s1-copy"}),
+        )
+        .await;
+    assert_eq!(same["key"], "s1-copy");
+    assert_eq!(same["namespaceKey"], "default");
+    assert_eq!(same["constraints"].as_array().map(Vec::len), Some(3));
+    assert_eq!(same["constraints"][0]["segmentKey"], "s1-copy");
+    assert_eq!(app.revision("default").await, source_revision + 1);
+
+    // The copy does not depend on its source.
+    let (status, _) = app.delete(&format!("{NS}/default/segments/s1")).await;
+    assert_eq!(status, 200);
+    get_ok(&app, &format!("{NS}/target/segments/s1")).await;
+}
+
+async fn copy_segment_errors(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    segment(&app, "default", "s1", "Segment 1", &["a"]).await;
+    namespace(&app, "target").await;
+    let before = app.revision("target").await;
+
+    let (status, body) = app
+        .post(
+            &format!("{NS}/default/segments/nope/copy"),
+            json!({"targetNamespaceKey": "target"}),
+        )
+        .await;
+    assert_error(status, &body, 404, 5, "segment \"default/nope\" not found");
+
+    let (status, body) = app
+        .post(
+            &format!("{NS}/default/segments/s1/copy"),
+            json!({"targetNamespaceKey": "zzz"}),
+        )
+        .await;
+    assert_error(status, &body, 404, 5, "namespace \"zzz\" not found");
+
+    let (status, body) = app
+        .post(
+            &format!("{NS}/default/segments/s1/copy"),
+            json!({"targetNamespaceKey": "target", "targetKey": "a.b"}),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        400,
+        3,
+        "invalid field targetKey: contains invalid characters",
+    );
+
+    let (status, body) = app
+        .post(&format!("{NS}/default/segments/s1/copy"), json!({}))
+        .await;
+    assert_error(
+        status,
+        &body,
+        400,
+        3,
+        "invalid field targetNamespaceKey: must not be empty",
+    );
+
+    // Into its own namespace without a new key: the key is taken.
+    let (status, body) = app
+        .post(
+            &format!("{NS}/default/segments/s1/copy"),
+            json!({"targetNamespaceKey": "default"}),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        400,
+        3,
+        "segment \"default/s1\" is not unique",
+    );
+
+    app.post_ok(
+        &format!("{NS}/default/segments/s1/copy"),
+        json!({"targetNamespaceKey": "target"}),
+    )
+    .await;
+    let after_first = app.revision("target").await;
+    assert_eq!(after_first, before + 1);
+    let (status, body) = app
+        .post(
+            &format!("{NS}/default/segments/s1/copy"),
+            json!({"targetNamespaceKey": "target"}),
+        )
+        .await;
+    assert_error(status, &body, 400, 3, "segment \"target/s1\" is not unique");
+    assert_eq!(
+        app.revision("target").await,
+        after_first,
+        "failed copies change nothing"
+    );
+    let copied = get_ok(&app, &format!("{NS}/target/segments/s1")).await;
+    assert_eq!(copied["constraints"].as_array().map(Vec::len), Some(1));
+}
+
+async fn copy_segment_over_grpc(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    segment(&app, "default", "s1", "Segment 1", &["a", "b"]).await;
+    namespace(&app, "target").await;
+    let mut c = extensions(&app).await;
+    let copied = c
+        .copy_segment(ext::CopySegmentRequest {
+            namespace_key: String::new(),
+            key: "s1".into(),
+            target_namespace_key: "target".into(),
+            target_key: "t1".into(),
+        })
+        .await
+        .expect("CopySegment")
+        .into_inner();
+    assert_eq!(copied.namespace_key, "target");
+    assert_eq!(copied.key, "t1");
+    assert_eq!(copied.name, "Segment 1");
+    let props: Vec<&str> = copied
+        .constraints
+        .iter()
+        .map(|c| c.property.as_str())
+        .collect();
+    assert_eq!(props, vec!["a", "b"]);
+
+    let err = c
+        .copy_segment(ext::CopySegmentRequest {
+            namespace_key: "default".into(),
+            key: "nope".into(),
+            target_namespace_key: "target".into(),
+            target_key: String::new(),
+        })
+        .await
+        .expect_err("unknown segment");
+    assert_eq!(err.code(), tonic::Code::NotFound);
+    assert_eq!(err.message(), "segment \"default/nope\" not found");
+
+    let err = c
+        .copy_segment(ext::CopySegmentRequest {
+            namespace_key: "default".into(),
+            key: "s1".into(),
+            target_namespace_key: "target".into(),
+            target_key: "t1".into(),
+        })
+        .await
+        .expect_err("taken key");
+    assert_eq!(err.code(), tonic::Code::InvalidArgument);
+    assert_eq!(err.message(), "segment \"target/t1\" is not unique");
+}
+
 async fn segment_usage(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     seed(&app).await;
@@ -465,6 +675,9 @@ backend_tests!(
     copy_flag_with_rules_and_segments,
     copy_flag_errors,
     copy_flag_over_grpc,
+    copy_segment_with_constraints,
+    copy_segment_errors,
+    copy_segment_over_grpc,
     segment_usage,
     segment_named_usage,
 );

@@ -527,6 +527,16 @@ async fn read_only_refuses_every_mutation(backend: Backend) {
         (delete.clone(), format!("{ns}/segments/s"), None),
         (
             post.clone(),
+            format!("{ns}/segments/s/copy"),
+            Some(json!({"targetNamespaceKey": "team"})),
+        ),
+        (
+            post.clone(),
+            format!("{ns}/flags/f/copy"),
+            Some(json!({"targetNamespaceKey": "team"})),
+        ),
+        (
+            post.clone(),
             format!("{ns}/segments/s/constraints"),
             Some(
                 json!({"type": "STRING_COMPARISON_TYPE", "property": "p", "operator": "eq", "value": "y"}),

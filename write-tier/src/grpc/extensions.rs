@@ -32,6 +32,15 @@ impl Extensions for ExtensionsApi {
         ))
     }
 
+    async fn copy_segment(
+        &self,
+        request: Request<ext::CopySegmentRequest>,
+    ) -> Result<Response<pb::Segment>, Status> {
+        Ok(Response::new(
+            service::extensions::copy_segment(&self.state, request.into_inner()).await?,
+        ))
+    }
+
     async fn get_segment_usage(
         &self,
         request: Request<ext::GetSegmentUsageRequest>,

@@ -371,6 +371,13 @@ body_handler!(
     json,
     [key = "key"]
 );
+body_handler!(
+    copy_segment,
+    flipt_proto::flipt::extensions::CopySegmentRequest,
+    service::extensions::copy_segment,
+    json,
+    [key = "key"]
+);
 query_handler!(
     get_segment_usage,
     flipt_proto::flipt::extensions::GetSegmentUsageRequest,
@@ -563,6 +570,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::delete().to(delete_segment)),
     )
     .service(resource(&format!("{segments}/{{key}}/usage")).route(web::get().to(get_segment_usage)))
+    .service(resource(&format!("{segments}/{{key}}/copy")).route(web::post().to(copy_segment)))
     .service(resource(&format!("{ns}/flags/{{key}}/copy")).route(web::post().to(copy_flag)));
     scoped_routes(cfg, ns);
     scoped_routes(cfg, "/api/v1");

@@ -1,5 +1,5 @@
 //! This implementation's additions for the dashboard (package `flipt.extensions`, not Flipt v1):
-//! server-side flag copy and segment usage.
+//! server-side flag and segment copy, and segment usage.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -23,6 +23,20 @@ fn nth(at: DbTime, n: usize) -> DbTime {
     DbTime(at.0 + chrono::Duration::microseconds(i64::try_from(n).unwrap_or(i64::MAX)))
 }
 
+/// Validates the key of a copy like a flag or segment key (`^[-_,A-Za-z0-9]+$`, 255 at most).
+fn check_target_key(target_key: &str) -> Result<()> {
+    let valid_key = target_key
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b',');
+    if !valid_key {
+        return Err(Error::invalid_field(
+            "targetKey",
+            "contains invalid characters",
+        ));
+    }
+    check_len("targetKey", target_key)
+}
+
 fn not_unique(namespace_key: &str, key: &str) -> Error {
     Error::invalid(format!("flag \"{namespace_key}/{key}\" is not unique"))
 }
@@ -41,16 +55,7 @@ pub async fn copy_flag(state: &AppState, req: ext::CopyFlagRequest) -> Result<pb
     } else {
         req.target_key.clone()
     };
-    let valid_key = target_key
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b',');
-    if !valid_key {
-        return Err(Error::invalid_field(
-            "targetKey",
-            "contains invalid characters",
-        ));
-    }
-    check_len("targetKey", &target_key)?;
+    check_target_key(&target_key)?;
     let source_ns = namespace_or_default(&req.namespace_key);
     let target_ns = req.target_namespace_key.clone();
 
@@ -307,10 +312,20 @@ async fn copy_segment_if_missing(
     let source = read::find_segment(db, source_ns, key)
         .await?
         .ok_or_else(|| super::segments::not_found(source_ns, key))?;
+    insert_segment_copy(db, source, target_ns, key).await
+}
+
+/// Inserts a copy of `source` (with its constraints, in their order) as `target_ns/target_key`.
+async fn insert_segment_copy(
+    db: &impl ConnectionTrait,
+    source: segment::Model,
+    target_ns: &str,
+    target_key: &str,
+) -> Result<()> {
     let at = now();
     segment::Entity::insert(segment::ActiveModel {
         namespace_key: Set(target_ns.to_owned()),
-        key: Set(source.key),
+        key: Set(target_key.to_owned()),
         name: Set(source.name),
         description: Set(source.description),
         match_type: Set(source.match_type),
@@ -318,10 +333,11 @@ async fn copy_segment_if_missing(
         updated_at: Set(at),
     })
     .exec_without_returning(db)
-    .await?;
+    .await
+    .map_err(|e| unique_violation(e, || segment_not_unique(target_ns, target_key).to_string()))?;
     let constraints = constraint::Entity::find()
-        .filter(constraint::Column::NamespaceKey.eq(source_ns))
-        .filter(constraint::Column::SegmentKey.eq(key))
+        .filter(constraint::Column::NamespaceKey.eq(&source.namespace_key))
+        .filter(constraint::Column::SegmentKey.eq(&source.key))
         .order_by_asc(constraint::Column::CreatedAt)
         .order_by_asc(constraint::Column::Id)
         .all(db)
@@ -330,7 +346,7 @@ async fn copy_segment_if_missing(
         constraint::Entity::insert(constraint::ActiveModel {
             id: Set(new_id()),
             namespace_key: Set(target_ns.to_owned()),
-            segment_key: Set(key.to_owned()),
+            segment_key: Set(target_key.to_owned()),
             constraint_type: Set(c.constraint_type),
             property: Set(c.property),
             operator: Set(c.operator),
@@ -343,6 +359,45 @@ async fn copy_segment_if_missing(
         .await?;
     }
     Ok(())
+}
+
+fn segment_not_unique(namespace_key: &str, key: &str) -> Error {
+    Error::invalid(format!("segment \"{namespace_key}/{key}\" is not unique"))
+}
+
+/// `CopySegment`: copies a segment (name, description, match type) with its constraints (new
+/// ids, same order) into another namespace, or under another key, in one transaction. Bumps the
+/// target namespace's revision once.
+pub async fn copy_segment(state: &AppState, req: ext::CopySegmentRequest) -> Result<pb::Segment> {
+    require("key", &req.key)?;
+    require("targetNamespaceKey", &req.target_namespace_key)?;
+    let target_key = if req.target_key.is_empty() {
+        req.key.clone()
+    } else {
+        req.target_key.clone()
+    };
+    check_target_key(&target_key)?;
+    let source_ns = namespace_or_default(&req.namespace_key);
+    let target_ns = req.target_namespace_key.clone();
+
+    let txn = begin(state, &target_ns).await?;
+    let source = read::find_segment(&txn, &source_ns, &req.key)
+        .await?
+        .ok_or_else(|| super::segments::not_found(&source_ns, &req.key))?;
+    namespaces::ensure_exists(&txn, &target_ns).await?;
+    if read::find_segment(&txn, &target_ns, &target_key)
+        .await?
+        .is_some()
+    {
+        return Err(segment_not_unique(&target_ns, &target_key));
+    }
+    insert_segment_copy(&txn, source, &target_ns, &target_key).await?;
+    bump_revision(&txn, &target_ns).await?;
+    let created = read::get_segment(&txn, &target_ns, &target_key)
+        .await?
+        .ok_or_else(|| Error::internal_msg("copied segment vanished"))?;
+    super::commit(state, txn, &target_ns).await?;
+    Ok(created)
 }
 
 /// The rules and rollouts referencing segments of a namespace, each as
