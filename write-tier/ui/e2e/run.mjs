@@ -454,11 +454,7 @@ async function main() {
     await page.getByRole('button', { name: /New Entity ID/ }).click();
     assert((await lbl('Entity ID').inputValue()) !== before, 'random entity id');
     await lbl('Entity ID').fill('user-42');
-    await lbl('Context key 1').fill('plan');
-    await lbl('Context value 1').fill('pro');
-    await page.getByRole('button', { name: 'Add context entry' }).click();
-    await lbl('Context key 2').fill('region');
-    await lbl('Context value 2').fill('eu');
+    await lbl('Request Context').fill('{"plan": "pro", "region": "eu"}');
     await page.getByRole('button', { name: 'Evaluate' }).click();
     const shown = JSON.parse(await page.getByTestId('console-result').textContent());
     const body = { namespaceKey: 'E2E-Space', flagKey: 'pricing', entityId: 'user-42', context: { plan: 'pro', region: 'eu' } };
@@ -467,17 +463,18 @@ async function main() {
     for (const k of ['variantKey', 'reason', 'flagKey']) assert(shown[k] === direct[k], `${k}: ${shown[k]} vs ${direct[k]}`);
     assert([...shown.segmentKeys].sort().join() === [...direct.segmentKeys].sort().join(), 'segment keys');
     // Non-matching context.
-    await lbl('Context value 2').fill('us');
+    await lbl('Request Context').fill('{"plan": "pro", "region": "us"}');
     await page.getByRole('button', { name: 'Evaluate' }).click();
     await page.getByTestId('console-result').filter({ hasText: '"match": false' }).waitFor();
-    await lbl('Context value 2').fill('eu');
+    await lbl('Request Context').fill('{"plan": "pro", "region": "eu"}');
     await page.getByRole('button', { name: 'Evaluate' }).click();
     await page.getByTestId('console-result').filter({ hasText: '"match": true' }).waitFor();
     // Copy as curl: clipboard and read-only field hold a command that really works.
-    await page.getByRole('button', { name: 'Copy as curl' }).click();
+    await page.locator('summary', { hasText: 'Copy' }).click();
+    await page.getByRole('button', { name: 'Curl Request' }).click();
     await toast('Command copied to clipboard');
-    const cmd = await lbl('curl command').inputValue();
-    assert(await lbl('curl command').evaluate((e) => e.readOnly), 'read-only field');
+    const cmd = await page.getByTestId('console-copied').inputValue();
+    assert(await page.getByTestId('console-copied').evaluate((e) => e.readOnly), 'read-only field');
     const clip = await page.evaluate(() => navigator.clipboard.readText());
     assert(clip === cmd, 'clipboard holds the command');
     assert(cmd.includes(`${origin}/evaluate/v1/variant`) && !cmd.includes('Authorization'), cmd);

@@ -170,6 +170,8 @@ export const api = {
   // Additive write-tier endpoints
   copyFlag: (ns: string, key: string, targetNamespaceKey: string, targetKey?: string) =>
     request<Flag>('POST', `${flagPath(ns, key)}/copy`, { targetNamespaceKey, ...(targetKey ? { targetKey } : {}) }),
+  copySegment: (ns: string, key: string, targetNamespaceKey: string, targetKey?: string) =>
+    request<Segment>('POST', `${nsPath(ns)}/segments/${enc(key)}/copy`, { targetNamespaceKey, ...(targetKey ? { targetKey } : {}) }),
   segmentUsage: (ns: string, key: string) =>
     request<{ flags?: SegmentFlagUsage[] }>('GET', `${nsPath(ns)}/segments/${enc(key)}/usage`),
   segmentsUsage: (ns: string) =>

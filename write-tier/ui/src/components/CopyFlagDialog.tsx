@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
@@ -11,7 +11,6 @@ import { useToast } from './Toasts';
 interface Props {
   open: boolean;
   ns: string;
-  flagKey: string;
   onClose: () => void;
 }
 
@@ -20,7 +19,57 @@ interface Props {
  * need into another namespace (or, with a new key, into the same one) through the atomic
  * write-tier endpoint, then opens the copy.
  */
-export function CopyFlagDialog({ open, ns, flagKey, onClose }: Props) {
+export function CopyFlagDialog({ flagKey, ...props }: Props & { flagKey: string }) {
+  return (
+    <CopyDialog
+      {...props}
+      noun="flag"
+      sourceKey={flagKey}
+      copy={(target, key) => api.copyFlag(props.ns, flagKey, target, key)}
+      text={
+        <>
+          Copy the flag <strong>{flagKey}</strong> with its variants, rules, rollouts and the segments they use to
+          another namespace. Segments that already exist there are reused as they are.
+        </>
+      }
+    />
+  );
+}
+
+/**
+ * "Copy Segment" (§2.5.8): copies the segment with its constraints into another namespace (or,
+ * with a new key, into the same one) in one server transaction, then opens the copy.
+ */
+export function CopySegmentDialog({ segmentKey, ...props }: Props & { segmentKey: string }) {
+  return (
+    <CopyDialog
+      {...props}
+      noun="segment"
+      sourceKey={segmentKey}
+      copy={(target, key) => api.copySegment(props.ns, segmentKey, target, key)}
+      text={
+        <>
+          Copy the segment <strong>{segmentKey}</strong> with its constraints to another namespace.
+        </>
+      }
+    />
+  );
+}
+
+function CopyDialog({
+  open,
+  ns,
+  onClose,
+  noun,
+  sourceKey,
+  copy,
+  text,
+}: Props & {
+  noun: 'flag' | 'segment';
+  sourceKey: string;
+  copy: (target: string, key: string | undefined) => Promise<{ key: string }>;
+  text: ReactNode;
+}) {
   const id = useId();
   const { namespaces } = useNamespaces();
   const targets = copyTargets(namespaces, ns);
@@ -31,7 +80,8 @@ export function CopyFlagDialog({ open, ns, flagKey, onClose }: Props) {
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
-  const err = copyError({ ns, key: flagKey }, { ns: target, key });
+  const err = copyError({ ns, key: sourceKey }, { ns: target, key }, noun);
+  const title = noun === 'flag' ? 'Copy Flag' : 'Copy Segment';
 
   const close = () => {
     setKey('');
@@ -52,10 +102,11 @@ export function CopyFlagDialog({ open, ns, flagKey, onClose }: Props) {
           setBusy(true);
           setFailure(null);
           try {
-            const copied = await api.copyFlag(ns, flagKey, target, key.trim() || undefined);
-            toast.success('Successfully copied flag');
+            const copied = await copy(target, key.trim() || undefined);
+            toast.success(noun === 'flag' ? 'Successfully copied flag' : 'Successfully copied segment');
             close();
-            navigate(`/namespaces/${encodeURIComponent(target)}/flags/${encodeURIComponent(copied.key || key.trim() || flagKey)}`);
+            const newKey = copied.key || key.trim() || sourceKey;
+            navigate(`/namespaces/${encodeURIComponent(target)}/${noun}s/${encodeURIComponent(newKey)}`);
           } catch (error) {
             // Shown inside the dialog: toasts sit behind a modal dialog.
             setFailure(errorMessage(error));
@@ -67,16 +118,17 @@ export function CopyFlagDialog({ open, ns, flagKey, onClose }: Props) {
         <div className="dialog-body">
           <div className="dialog-icon" aria-hidden="true">⧉</div>
           <div>
-            <h2 id={`${id}-title`}>Copy Flag</h2>
-            <p className="dialog-text">
-              Copy the flag <strong>{flagKey}</strong> with its variants, rules, rollouts and the segments they use to
-              another namespace. Segments that already exist there are reused as they are.
-            </p>
+            <h2 id={`${id}-title`}>{title}</h2>
+            <p className="dialog-text">{text}</p>
             <Field id={`${id}-ns`} label="Target namespace">
-              <select id={`${id}-ns`} value={target} onChange={(e) => {
+              <select
+                id={`${id}-ns`}
+                value={target}
+                onChange={(e) => {
                   setTarget(e.target.value);
                   setFailure(null);
-                }}>
+                }}
+              >
                 {targets.map((n) => (
                   <option key={n.key} value={n.key}>
                     {n.name}
@@ -89,13 +141,13 @@ export function CopyFlagDialog({ open, ns, flagKey, onClose }: Props) {
               id={`${id}-key`}
               label="New key"
               optional={target !== ns}
-              hint={target !== ns ? `Defaults to ${flagKey}.` : 'Required to duplicate within the same namespace.'}
+              hint={target !== ns ? `Defaults to ${sourceKey}.` : 'Required to duplicate within the same namespace.'}
               error={touched || key !== '' ? err : null}
             >
               <input
                 id={`${id}-key`}
                 value={key}
-                placeholder={flagKey}
+                placeholder={sourceKey}
                 autoComplete="off"
                 onChange={(e) => setKey(e.target.value)}
                 {...invalidProps(`${id}-key`, touched || key !== '' ? err : null)}

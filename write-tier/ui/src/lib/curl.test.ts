@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCurl, contextFromRows, evaluationUrl, randomEntityId, shellQuote } from './curl';
+import { buildCurl, evaluationUrl, randomEntityId, shellQuote } from './curl';
 
 describe('shellQuote', () => {
   it('wraps in single quotes and escapes embedded ones', () => {
@@ -35,15 +35,5 @@ describe('randomEntityId', () => {
     const a = randomEntityId();
     expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(randomEntityId()).not.toBe(a);
-  });
-});
-
-describe('contextFromRows', () => {
-  it('collects rows, skipping blank ones', () => {
-    expect(contextFromRows([{ key: 'a', value: '1' }, { key: ' ', value: '' }])).toEqual({ context: { a: '1' }, error: null });
-  });
-  it('rejects duplicates and values without keys', () => {
-    expect(contextFromRows([{ key: 'a', value: '1' }, { key: 'a', value: '2' }]).error).toBe('Duplicate context key "a".');
-    expect(contextFromRows([{ key: '', value: 'x' }]).error).toBe('Every context value needs a key.');
   });
 });

@@ -1,4 +1,4 @@
-// Building shell commands for the console's "Copy as curl".
+// Building the curl command of the console's "Copy" menu ("Curl Request").
 
 /** Quotes a string for a POSIX shell with single quotes. */
 export function shellQuote(s: string): string {
@@ -38,24 +38,4 @@ export function randomEntityId(): string {
   b[8] = (b[8] & 0x3f) | 0x80;
   const h = b.map((x) => x.toString(16).padStart(2, '0')).join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-export interface ContextRow {
-  key: string;
-  value: string;
-}
-
-/** Context rows to the request object; blank keys are skipped; duplicate keys are an error. */
-export function contextFromRows(rows: ContextRow[]): { context: Record<string, string>; error: string | null } {
-  const context: Record<string, string> = {};
-  for (const r of rows) {
-    const k = r.key.trim();
-    if (k === '') {
-      if (r.value !== '') return { context, error: 'Every context value needs a key.' };
-      continue;
-    }
-    if (k in context) return { context, error: `Duplicate context key "${k}".` };
-    context[k] = r.value;
-  }
-  return { context, error: null };
 }

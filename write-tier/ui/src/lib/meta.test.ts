@@ -9,7 +9,14 @@ describe('parseMeta', () => {
       storage: { type: 'database', readOnly: true },
       ui: { theme: 'dark', topbarColor: '#1e40af' },
     });
-    expect(m).toEqual({ version: '1.61.1', readOnly: true, storageType: 'database', theme: 'dark', topbarColor: '#1e40af' });
+    expect(m).toEqual({
+      version: '1.61.1',
+      readOnly: true,
+      storageType: 'database',
+      theme: 'dark',
+      topbarColor: '#1e40af',
+      analyticsEnabled: false,
+    });
   });
 
   it('treats an omitted readOnly as writable and ignores malformed values', () => {
@@ -22,8 +29,21 @@ describe('parseMeta', () => {
 
   it('survives empty or non-object bodies', () => {
     for (const raw of [null, undefined, 'x', 42, {}]) {
-      expect(parseMeta(raw)).toEqual({ version: '', readOnly: false, storageType: 'database', theme: null, topbarColor: null });
+      expect(parseMeta(raw)).toEqual({
+        version: '',
+        readOnly: false,
+        storageType: 'database',
+        theme: null,
+        topbarColor: null,
+        analyticsEnabled: false,
+      });
     }
+  });
+
+  it('reads analytics.enabled (omitted when off, as Flipt does)', () => {
+    expect(parseMeta({ analytics: {} }).analyticsEnabled).toBe(false);
+    expect(parseMeta({ analytics: { enabled: true } }).analyticsEnabled).toBe(true);
+    expect(parseMeta({ analytics: { enabled: 'yes' } }).analyticsEnabled).toBe(false);
   });
 
   it('accepts short hex colours', () => {

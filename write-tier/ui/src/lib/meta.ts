@@ -9,6 +9,8 @@ export interface MetaInfo {
   theme: ThemePref | null;
   /** `ui.topbar.color` when it is a valid hex colour. */
   topbarColor: string | null;
+  /** `analytics.enabled` (Flipt omits it when analytics is off). */
+  analyticsEnabled: boolean;
 }
 
 export const READ_ONLY_TITLE = 'Not allowed in Read-Only mode';
@@ -20,6 +22,7 @@ export function parseMeta(raw: unknown): MetaInfo {
   const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const storage = (o.storage && typeof o.storage === 'object' ? o.storage : {}) as Record<string, unknown>;
   const ui = (o.ui && typeof o.ui === 'object' ? o.ui : {}) as Record<string, unknown>;
+  const analytics = (o.analytics && typeof o.analytics === 'object' ? o.analytics : {}) as Record<string, unknown>;
   const theme = ui.theme === 'light' || ui.theme === 'dark' || ui.theme === 'system' ? ui.theme : null;
   const color = typeof ui.topbarColor === 'string' && HEX.test(ui.topbarColor.trim()) ? ui.topbarColor.trim() : null;
   return {
@@ -28,6 +31,7 @@ export function parseMeta(raw: unknown): MetaInfo {
     storageType: typeof storage.type === 'string' ? storage.type : 'database',
     theme,
     topbarColor: color,
+    analyticsEnabled: analytics.enabled === true,
   };
 }
 

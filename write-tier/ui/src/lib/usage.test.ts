@@ -43,7 +43,8 @@ describe('copy flag', () => {
     expect(copyError(src, { ns: 'b', key: 'f2' })).toBeNull();
     expect(copyError(src, { ns: 'b', key: 'bad key' })).toBe(MSG_KEY);
     expect(copyError(src, { ns: '', key: '' })).toBe('Choose a namespace');
-    expect(copyError(src, { ns: 'a', key: '' })).toMatch(/new key/);
+    expect(copyError(src, { ns: 'a', key: '' })).toMatch(/new key to copy the flag/);
+    expect(copyError(src, { ns: 'a', key: '' }, 'segment')).toMatch(/new key to copy the segment/);
     expect(copyError(src, { ns: 'a', key: 'f' })).toMatch(/new key/);
     expect(copyError(src, { ns: 'a', key: 'f-copy' })).toBeNull();
   });

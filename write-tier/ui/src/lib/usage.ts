@@ -40,7 +40,11 @@ export function copyTargets(namespaces: Namespace[], source: string): Namespace[
 }
 
 /** Validates the copy dialog; the target key defaults to the source key. */
-export function copyError(source: { ns: string; key: string }, target: { ns: string; key: string }): string | null {
+export function copyError(
+  source: { ns: string; key: string },
+  target: { ns: string; key: string },
+  noun: 'flag' | 'segment' = 'flag',
+): string | null {
   if (!target.ns) return 'Choose a namespace';
   const key = target.key.trim();
   if (key !== '') {
@@ -48,7 +52,7 @@ export function copyError(source: { ns: string; key: string }, target: { ns: str
     if (err) return err;
   }
   if (target.ns === source.ns && (key === '' || key === source.key)) {
-    return 'Choose a new key to copy the flag within the same namespace';
+    return `Choose a new key to copy the ${noun} within the same namespace`;
   }
   return null;
 }

@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import { ApiError, errorMessage } from '../api/errors';
 import type { Flag, Variant } from '../api/types';
 import { ActionsMenu } from '../components/ActionsMenu';
+import { AnalyticsTab } from '../components/AnalyticsTab';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CopyFlagDialog } from '../components/CopyFlagDialog';
 import { roProps, useReadOnly } from '../components/Meta';
@@ -98,7 +99,7 @@ export default function FlagDetail({ tab }: { tab: Tab }) {
       {((tab === 'rules' && isBoolean) || (tab === 'rollouts' && !isBoolean)) && (
         <div className="empty-state">This tab does not apply to {isBoolean ? 'boolean' : 'variant'} flags.</div>
       )}
-      {tab === 'analytics' && <div className="empty-state">Analytics are not available in this version of the dashboard yet.</div>}
+      {tab === 'analytics' && <AnalyticsTab />}
       {!readOnly && <CopyFlagDialog open={copying} ns={ns} flagKey={f.key} onClose={() => setCopying(false)} />}
       <ConfirmDialog
         open={deleting}

@@ -6,6 +6,7 @@ import type { Constraint, Segment } from '../api/types';
 import { ActionsMenu } from '../components/ActionsMenu';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ConstraintPanel } from '../components/ConstraintPanel';
+import { CopySegmentDialog } from '../components/CopyFlagDialog';
 import { roProps, useReadOnly } from '../components/Meta';
 import { SegmentForm } from '../components/SegmentForm';
 import { ErrorState, ResourceNotFound, Spinner, Time } from '../components/States';
@@ -49,6 +50,7 @@ export default function SegmentDetail() {
   const usage = useAsync(() => api.segmentUsage(ns, key), [ns, key]);
   const readOnly = useReadOnly();
   const [deleting, setDeleting] = useState(false);
+  const [copying, setCopying] = useState(false);
   const [editing, setEditing] = useState<Constraint | 'new' | null>(null);
   const [deletingC, setDeletingC] = useState<Constraint | null>(null);
   const listUrl = `/namespaces/${encodeURIComponent(ns)}/segments`;
@@ -75,6 +77,10 @@ export default function SegmentDetail() {
           </p>
         </div>
         <ActionsMenu>
+          <button type="button" className="menu-item" {...roProps(readOnly)} onClick={() => setCopying(true)}>
+            Copy to Namespace
+          </button>
+          <hr className="menu-sep" />
           <button
             type="button"
             className="menu-item danger"
@@ -224,6 +230,7 @@ export default function SegmentDetail() {
         Are you sure you want to delete the constraint on <strong>{deletingC?.property}</strong>? This action cannot be
         undone.
       </ConfirmDialog>
+      {!readOnly && <CopySegmentDialog open={copying} ns={ns} segmentKey={s.key} onClose={() => setCopying(false)} />}
       <ConfirmDialog
         open={deleting}
         title="Delete Segment"
