@@ -104,6 +104,7 @@ export default function CommandPalette({ open, onClose, onHelp }: Props) {
     return () => {
       live = false;
       window.clearTimeout(timer);
+      setSearching(false);
     };
   }, [wantsEntities, current, entities?.ns]);
 

@@ -73,12 +73,13 @@ export function useGlobalShortcuts({ onPalette, onHelp }: { onPalette: () => voi
   }, []);
 }
 
-function Keys({ keys }: { keys: string[] }) {
+/** Keys pressed together (`+`) or alternatives (`or`). */
+function Keys({ keys, or }: { keys: string[]; or?: boolean }) {
   return (
     <span className="keys">
       {keys.map((k, i) => (
         <span key={k}>
-          {i > 0 && <span aria-hidden="true"> + </span>}
+          {i > 0 && (or ? ' or ' : <span aria-hidden="true"> + </span>)}
           <kbd>{k}</kbd>
         </span>
       ))}
@@ -130,7 +131,7 @@ export function ShortcutHelp({ open, onClose }: { open: boolean; onClose: () => 
           {palette.map(([keys, what]) => (
             <tr key={what}>
               <th scope="row">
-                <Keys keys={keys} />
+                <Keys keys={keys} or />
               </th>
               <td>{what}</td>
             </tr>

@@ -1,10 +1,17 @@
 // Runs in a fixed zone with a DST change so local-time conversions are checked for real, not
-// only in whatever zone the machine happens to use.
+// only in whatever zone the machine happens to use (restored afterwards: test files may share a
+// process).
+const originalTz = process.env.TZ;
 process.env.TZ = 'Europe/Berlin';
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { formatDateTime, fromPickerParts, relativeTime, toPickerParts, toRfc3339Utc } from './time';
 import { readUtcPref } from './timePref';
+
+afterAll(() => {
+  if (originalTz === undefined) delete process.env.TZ;
+  else process.env.TZ = originalTz;
+});
 
 describe('test set-up', () => {
   it('runs in Europe/Berlin', () => {
