@@ -4,11 +4,14 @@
 //! expiry) while the others wait a bounded time for the entry, then build themselves. Every
 //! Redis failure is a miss: the caller goes to the database, and the first failure in a row is
 //! logged once.
+//!
+//! The same code serves a single Redis and a Redis Cluster ([`RedisHandle`]): every command here
+//! touches one key (the lock's compare-and-delete script included), so none spans hash slots.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use flipt_shared::cache::{RedisPool, RedisSettings};
+use flipt_shared::cache::{RedisHandle, RedisSettings};
 use flipt_shared::snapshot::raw::RawNamespace;
 use flipt_shared::store::snapshot::Version;
 
@@ -31,7 +34,7 @@ pub enum Lock {
 
 /// The shared snapshot store.
 pub struct SharedSnapshots {
-    pool: RedisPool,
+    redis: RedisHandle,
     settings: RedisSettings,
     /// How long to wait for another instance's build before building here.
     wait: Duration,
@@ -47,11 +50,11 @@ fn version_tag(version: &Version) -> String {
 }
 
 impl SharedSnapshots {
-    /// A store over a lazily connecting pool.
+    /// A store over a lazily connecting handle (one server or a cluster).
     pub fn new(settings: RedisSettings, wait: Duration, metrics: Metrics) -> Result<Self, String> {
-        let pool = settings.pool().map_err(|e| e.to_string())?;
+        let redis = settings.handle().map_err(|e| e.to_string())?;
         Ok(SharedSnapshots {
-            pool,
+            redis,
             settings,
             wait,
             failing: AtomicBool::new(false),
@@ -86,14 +89,14 @@ impl SharedSnapshots {
     /// The stored rows of `namespace` at `version`, if Redis has them.
     pub async fn get(&self, namespace: &str, version: &Version) -> Option<RawNamespace> {
         let key = self.settings.snapshot_key(namespace, &version_tag(version));
-        let mut conn = match self.pool.get().await {
+        let mut conn = match self.redis.connection().await {
             Ok(conn) => conn,
             Err(err) => {
                 self.failed("get", &err);
                 return None;
             }
         };
-        let bytes: Option<Vec<u8>> = match redis::cmd("GET").arg(&key).query_async(&mut *conn).await
+        let bytes: Option<Vec<u8>> = match redis::cmd("GET").arg(&key).query_async(&mut conn).await
         {
             Ok(v) => v,
             Err(err) => {
@@ -119,7 +122,7 @@ impl SharedSnapshots {
         let Ok(bytes) = serde_json::to_vec(raw) else {
             return;
         };
-        let mut conn = match self.pool.get().await {
+        let mut conn = match self.redis.connection().await {
             Ok(conn) => conn,
             Err(err) => return self.failed("put", &err),
         };
@@ -129,7 +132,7 @@ impl SharedSnapshots {
             .arg(bytes)
             .arg("PX")
             .arg(ttl_ms)
-            .query_async(&mut *conn)
+            .query_async(&mut conn)
             .await;
         match res {
             Ok(()) => self.recovered(),
@@ -141,7 +144,7 @@ impl SharedSnapshots {
     pub async fn lock(&self, namespace: &str, version: &Version) -> Lock {
         let key = self.settings.lock_key(namespace, &version_tag(version));
         let token = uuid::Uuid::new_v4().to_string();
-        let mut conn = match self.pool.get().await {
+        let mut conn = match self.redis.connection().await {
             Ok(conn) => conn,
             Err(err) => {
                 self.failed("lock", &err);
@@ -154,7 +157,7 @@ impl SharedSnapshots {
             .arg("NX")
             .arg("PX")
             .arg(LOCK_TTL.as_millis() as u64)
-            .query_async(&mut *conn)
+            .query_async(&mut conn)
             .await;
         match res {
             Ok(Some(_)) => Lock::Acquired(token),
@@ -169,14 +172,14 @@ impl SharedSnapshots {
     /// Releases a build lock if this instance still holds it.
     pub async fn unlock(&self, namespace: &str, version: &Version, token: &str) {
         let key = self.settings.lock_key(namespace, &version_tag(version));
-        let Ok(mut conn) = self.pool.get().await else {
+        let Ok(mut conn) = self.redis.connection().await else {
             return;
         };
         // Compare-and-delete, so an expired lock taken over by another instance survives.
         let script = redis::Script::new(
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end",
         );
-        let _: Result<i64, _> = script.key(&key).arg(token).invoke_async(&mut *conn).await;
+        let _: Result<i64, _> = script.key(&key).arg(token).invoke_async(&mut conn).await;
     }
 
     /// Waits up to the configured bound for another instance's build of `version`.

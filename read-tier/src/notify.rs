@@ -2,11 +2,14 @@
 //! after each commit; a read instance subscribed to it polls its replica at once, retrying until
 //! the replica has reached that revision. Polling stays the backbone: a lost message only
 //! delays, and a Redis outage only means waiting for the next poll.
+//!
+//! With a Redis Cluster the subscription is held on one node (a publish on any node reaches
+//! them all); when that node goes away the next known node is tried.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use flipt_shared::cache::{Invalidation, RedisSettings};
+use flipt_shared::cache::{Invalidation, RedisSettings, Subscriber};
 use futures::StreamExt;
 
 use crate::cache::SnapshotCache;
@@ -24,18 +27,19 @@ pub async fn subscribe(
     stop: impl std::future::Future<Output = ()>,
 ) {
     tokio::pin!(stop);
+    let mut subscriber = match Subscriber::new(settings) {
+        Ok(subscriber) => subscriber,
+        Err(err) => {
+            tracing::warn!(error = %err, "invalidation channel unusable; relying on polling");
+            return stop.await;
+        }
+    };
     let mut backoff = Duration::from_millis(250);
     let mut failing = false;
     loop {
-        let connected = async {
-            let client = settings.client()?;
-            let mut pubsub = client.get_async_pubsub().await?;
-            pubsub.subscribe(&settings.channel).await?;
-            Ok::<_, redis::RedisError>(pubsub)
-        };
         let pubsub = tokio::select! {
             _ = &mut stop => return,
-            res = connected => res,
+            res = subscriber.subscribe() => res,
         };
         let mut pubsub = match pubsub {
             Ok(pubsub) => {

@@ -36,6 +36,8 @@ mod read_harness;
 #[cfg(test)]
 mod read_tier;
 #[cfg(test)]
+mod redis_cluster;
+#[cfg(test)]
 mod redis_tls;
 #[cfg(test)]
 mod revision;

@@ -7,6 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use flipt_shared::cache::RedisSettings;
+use flipt_shared::config::RedisMode;
 use serde_json::json;
 
 use crate::harness::{Backend, TestApp};
@@ -138,7 +139,8 @@ impl Drop for TlsRedis {
 
 fn settings(port: u16, ca_cert: Option<Vec<u8>>, prefix: &str) -> RedisSettings {
     RedisSettings {
-        url: format!("rediss://localhost:{port}/0"),
+        mode: RedisMode::Single,
+        urls: vec![format!("rediss://localhost:{port}/0")],
         prefix: prefix.to_owned(),
         pool_size: 4,
         min_idle: 0,

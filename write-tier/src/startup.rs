@@ -93,8 +93,8 @@ impl Application {
         };
         let notifier = match &settings.publish {
             Some(redis) => Some(Notifier {
-                pool: redis
-                    .pool()
+                redis: redis
+                    .handle()
                     .map_err(|e| anyhow::anyhow!("cache.redis: {e}"))?,
                 channel: redis.channel.clone(),
             }),

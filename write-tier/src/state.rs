@@ -25,7 +25,7 @@ pub struct AppState {
 /// Publishes `{namespace, revision}` on Redis after commits.
 #[derive(Clone)]
 pub struct Notifier {
-    pub pool: flipt_shared::cache::RedisPool,
+    pub redis: flipt_shared::cache::RedisHandle,
     pub channel: String,
 }
 

@@ -19,6 +19,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use flipt_shared::cache::RedisSettings;
+use flipt_shared::config::RedisMode;
 use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::{json, Value};
 
@@ -238,7 +239,8 @@ impl Redis {
     /// Settings for the tiers (a short connect timeout: tests stop this Redis).
     pub fn settings(&self) -> RedisSettings {
         RedisSettings {
-            url: format!("redis://127.0.0.1:{}/0", self.port),
+            mode: RedisMode::Single,
+            urls: vec![format!("redis://127.0.0.1:{}/0", self.port)],
             prefix: "flipt".into(),
             pool_size: 4,
             min_idle: 0,

@@ -82,7 +82,7 @@ pub(crate) async fn commit(
         };
         tokio::spawn(async move {
             if let Err(err) =
-                flipt_shared::cache::publish(&notifier.pool, &notifier.channel, &note).await
+                flipt_shared::cache::publish(&notifier.redis, &notifier.channel, &note).await
             {
                 tracing::warn!(namespace = %note.namespace, error = %err, "invalidation not published");
             }
