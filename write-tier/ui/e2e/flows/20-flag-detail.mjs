@@ -182,6 +182,25 @@ export default async function flagDetail(ctx) {
     await ctx.axeScan('flag metadata editor');
   });
 
+  await step('E2E-26 metadata on the New Flag page is sent with the create call', async () => {
+    await page.goto(`${origin}/namespaces/${NS_KEY}/flags/new`);
+    await heading('New Flag');
+    await lbl('Name').fill('Born With Metadata');
+    await page.getByRole('button', { name: 'Add Metadata' }).click();
+    await lbl('Metadata Key 1').fill('team');
+    await lbl('Metadata Value 1').fill('web');
+    await page.getByRole('button', { name: 'Add Metadata' }).click();
+    await lbl('Metadata Key 2').fill('team');
+    assert(await page.getByRole('button', { name: 'Create', exact: true }).isDisabled(), 'duplicate blocks create');
+    await lbl('Metadata Key 2').fill('tier');
+    await lbl('Metadata Value type 2').selectOption('number');
+    await lbl('Metadata Value 2').fill('2');
+    await save(page.getByRole('button', { name: 'Create', exact: true }), 'Successfully created flag');
+    await page.waitForURL(`**/namespaces/${NS_KEY}/flags/Born-With-Metadata`);
+    const f = await ok('GET', `${NS}/flags/Born-With-Metadata`);
+    assert(same(f.metadata, { team: 'web', tier: 2 }), JSON.stringify(f.metadata));
+  });
+
   await step('E2E-31 a flag without variants: rules can only return the default variant', async () => {
     await page.goto(flagUrl('novariants', '/rules'));
     await page.getByRole('heading', { name: 'Rules', level: 2 }).waitFor();
@@ -265,6 +284,7 @@ export default async function flagDetail(ctx) {
     assert((await c1.getByLabel('Variant', { exact: true }).inputValue()) === ids.treatment, 'variant kept');
     assert((await c2.getByLabel('control', { exact: true }).inputValue()) === '30', 'control 30');
     assert((await c2.getByLabel('treatment', { exact: true }).inputValue()) === '70', 'treatment 70');
+    await ctx.shot('dashboard-rules-quick-edit', page.getByRole('heading', { name: 'Rules', level: 2 }));
     await ctx.axeScan('rules quick edit');
   });
 

@@ -254,33 +254,46 @@ function RolloutQuickEdit({
   return (
     <form className="quick-edit" onSubmit={submit} noValidate aria-label={`Rollout ${position}`}>
       <fieldset className="plain" disabled={readOnly} title={readOnly ? roProps(true).title : undefined}>
-        {f.kind === 'threshold' ? (
-          <PercentageField id={`${id}-percentage`} value={f.percentage} error={pctErr} onChange={(percentage) => setF({ ...f, percentage })} />
-        ) : (
-          <>
-            <Field
-              id={`${id}-segment`}
-              label="Segment"
-              error={missing.length > 0 ? 'Segment is missing' : null}
-              hint={
-                keys.length > 0 && (
-                  <>
-                    Open: <SegmentList ns={ns} keys={keys} operator={rollout.segment?.segmentOperator} known={known} markMissing={false} />
-                  </>
-                )
-              }
-            >
-              <SegmentPicker id={`${id}-segment`} ns={ns} segments={segments} value={f.segments} onChange={(s) => setF({ ...f, segments: s })} />
+        <div className="qe-cols">
+          <div className="qe-col">
+            {f.kind === 'threshold' ? (
+              <PercentageField id={`${id}-percentage`} value={f.percentage} error={pctErr} onChange={(percentage) => setF({ ...f, percentage })} />
+            ) : (
+              <>
+                <Field
+                  id={`${id}-segment`}
+                  label="Segment"
+                  error={missing.length > 0 ? 'Segment is missing' : null}
+                  hint={
+                    keys.length > 0 && (
+                      <>
+                        Open: <SegmentList ns={ns} keys={keys} operator={rollout.segment?.segmentOperator} known={known} markMissing={false} />
+                      </>
+                    )
+                  }
+                >
+                  <SegmentPicker
+                    id={`${id}-segment`}
+                    ns={ns}
+                    segments={segments}
+                    value={f.segments}
+                    loading={known === null}
+                    onChange={(s) => setF({ ...f, segments: s })}
+                  />
+                </Field>
+                {chosen.length > 1 && <OperatorRadios name={`${id}-operator`} value={f.operator} onChange={(op) => setF({ ...f, operator: op })} />}
+              </>
+            )}
+          </div>
+          <div className="qe-col">
+            <Field id={`${id}-value`} label="Value">
+              <select id={`${id}-value`} value={String(f.value)} onChange={(e) => setF({ ...f, value: e.target.value === 'true' })}>
+                <option value="true">True</option>
+                <option value="false">False</option>
+              </select>
             </Field>
-            {chosen.length > 1 && <OperatorRadios name={`${id}-operator`} value={f.operator} onChange={(op) => setF({ ...f, operator: op })} />}
-          </>
-        )}
-        <Field id={`${id}-value`} label="Value">
-          <select id={`${id}-value`} value={String(f.value)} onChange={(e) => setF({ ...f, value: e.target.value === 'true' })}>
-            <option value="true">True</option>
-            <option value="false">False</option>
-          </select>
-        </Field>
+          </div>
+        </div>
       </fieldset>
       <div className="form-footer">
         {dirty && <span className="dirty">Unsaved changes</span>}

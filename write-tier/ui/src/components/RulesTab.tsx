@@ -264,68 +264,75 @@ function RuleQuickEdit({
   return (
     <form className="quick-edit" onSubmit={submit} noValidate aria-label={`Rule ${position}`}>
       <fieldset className="plain" disabled={readOnly} title={readOnly ? roProps(true).title : undefined}>
-        <Field
-          id={`${id}-segment`}
-          label="Segment"
-          error={missing.length > 0 ? 'Segment is missing' : null}
-          hint={
-            chosen.length > 0 && (
-              <>
-                Open: <SegmentList ns={ns} keys={segmentKeysOf(rule)} operator={rule.segmentOperator} known={known} markMissing={false} />
-              </>
-            )
-          }
-        >
-          <SegmentPicker
-            id={`${id}-segment`}
-            ns={ns}
-            segments={segments}
-            value={v.segments}
-            onChange={(segs) => setV({ ...v, segments: segs })}
-          />
-        </Field>
-        {chosen.length > 1 && (
-          <OperatorRadios name={`${id}-operator`} value={v.operator} onChange={(op) => setV({ ...v, operator: op })} />
-        )}
-        <Field id={`${id}-type`} label="Type" hint={KIND_HELP[v.kind]}>
-          <select
-            id={`${id}-type`}
-            value={v.kind}
-            onChange={(e) => {
-              const kind = e.target.value as RuleKind;
-              const next = { ...v, kind };
-              // Turning a rule multi-variate starts from an even split when it had no percentages.
-              if (kind === 'multi' && variants.every((x) => (parsePercent(v.percents[x.id] ?? '') ?? 0) === 0)) {
-                const split = evenSplit(variants.length);
-                next.percents = Object.fromEntries(variants.map((x, i) => [x.id, String(split[i])]));
+        <div className="qe-cols">
+          <div className="qe-col">
+            <Field
+              id={`${id}-segment`}
+              label="Segment"
+              error={missing.length > 0 ? 'Segment is missing' : null}
+              hint={
+                chosen.length > 0 && (
+                  <>
+                    Open: <SegmentList ns={ns} keys={segmentKeysOf(rule)} operator={rule.segmentOperator} known={known} markMissing={false} />
+                  </>
+                )
               }
-              if (kind === 'single' && v.single === '' && v.kind === 'multi') {
-                const top = [...variants].sort((a, b) => (parsePercent(v.percents[b.id] ?? '') ?? 0) - (parsePercent(v.percents[a.id] ?? '') ?? 0))[0];
-                next.single = top?.id ?? '';
-              }
-              setV(next);
-            }}
-          >
-            {(['none', 'single', 'multi'] as RuleKind[]).map((k) => (
-              <option key={k} value={k} disabled={k !== 'none' && variants.length === 0}>
-                {KIND_LABEL[k]}
-              </option>
-            ))}
-          </select>
-        </Field>
-        {variants.length === 0 && <NoVariantsNote variantsUrl={variantsUrl} />}
-        {v.kind === 'single' && (
-          <VariantSelect id={`${id}-variant`} variants={variants} value={v.single} onChange={(single) => setV({ ...v, single })} />
-        )}
-        {v.kind === 'multi' && (
-          <DistributionFields
-            idPrefix={`${id}-pct`}
-            variants={variants}
-            percents={v.percents}
-            error={distError}
-            onChange={(percents) => setV({ ...v, percents })}
-          />
-        )}
+            >
+              <SegmentPicker
+                id={`${id}-segment`}
+                ns={ns}
+                segments={segments}
+                value={v.segments}
+                loading={known === null}
+                onChange={(segs) => setV({ ...v, segments: segs })}
+              />
+            </Field>
+            {chosen.length > 1 && (
+              <OperatorRadios name={`${id}-operator`} value={v.operator} onChange={(op) => setV({ ...v, operator: op })} />
+            )}
+          </div>
+          <div className="qe-col">
+            <Field id={`${id}-type`} label="Type" hint={KIND_HELP[v.kind]}>
+              <select
+                id={`${id}-type`}
+                value={v.kind}
+                onChange={(e) => {
+                  const kind = e.target.value as RuleKind;
+                  const next = { ...v, kind };
+                  // Turning a rule multi-variate starts from an even split when it had no percentages.
+                  if (kind === 'multi' && variants.every((x) => (parsePercent(v.percents[x.id] ?? '') ?? 0) === 0)) {
+                    const split = evenSplit(variants.length);
+                    next.percents = Object.fromEntries(variants.map((x, i) => [x.id, String(split[i])]));
+                  }
+                  if (kind === 'single' && v.single === '' && v.kind === 'multi') {
+                    const top = [...variants].sort((a, b) => (parsePercent(v.percents[b.id] ?? '') ?? 0) - (parsePercent(v.percents[a.id] ?? '') ?? 0))[0];
+                    next.single = top?.id ?? '';
+                  }
+                  setV(next);
+                }}
+              >
+                {(['none', 'single', 'multi'] as RuleKind[]).map((k) => (
+                  <option key={k} value={k} disabled={k !== 'none' && variants.length === 0}>
+                    {KIND_LABEL[k]}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            {variants.length === 0 && <NoVariantsNote variantsUrl={variantsUrl} />}
+            {v.kind === 'single' && (
+              <VariantSelect id={`${id}-variant`} variants={variants} value={v.single} onChange={(single) => setV({ ...v, single })} />
+            )}
+            {v.kind === 'multi' && (
+              <DistributionFields
+                idPrefix={`${id}-pct`}
+                variants={variants}
+                percents={v.percents}
+                error={distError}
+                onChange={(percents) => setV({ ...v, percents })}
+              />
+            )}
+          </div>
+        </div>
       </fieldset>
       <div className="form-footer">
         {dirty && <span className="dirty">Unsaved changes</span>}

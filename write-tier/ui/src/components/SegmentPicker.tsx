@@ -8,11 +8,20 @@ interface Props {
   value: string[];
   onChange: (keys: string[]) => void;
   disabled?: boolean;
+  /** The segment list is still loading: show a placeholder rather than "No segments yet". */
+  loading?: boolean;
 }
 
 /** One dropdown per chosen segment; chosen segments are not offered again (§2.5.6). */
-export function SegmentPicker({ id, ns, segments, value, onChange, disabled }: Props) {
+export function SegmentPicker({ id, ns, segments, value, onChange, disabled, loading }: Props) {
   const rows = value.length === 0 ? [''] : value;
+  if (segments.length === 0 && loading) {
+    return (
+      <select id={id} disabled aria-busy="true">
+        <option>Loading segments…</option>
+      </select>
+    );
+  }
   if (segments.length === 0) {
     return (
       <p className="hint">
