@@ -1,8 +1,8 @@
 //! REST JSON for the generated messages, matching Flipt's grpc-gateway (Go `protojson`).
 //!
-//! Writing ([`to_vec`], [`to_string`]): the pbjson impls already produce the proto3 JSON shape
-//! (camelCase names, defaults emitted, enums by name); this module adds what serde_json cannot
-//! do on its own:
+//! Writing ([`to_vec`], [`to_writer`], [`to_string`]): the pbjson impls already produce the
+//! proto3 JSON shape (camelCase names, defaults emitted, enums by name); this module adds what
+//! serde_json cannot do on its own:
 //! - `float`/`double` values print as Go does: the shortest decimal that round-trips at the
 //!   field's own width (f32 is never widened), no `.0` on integral values (`100`, `33.3`), and
 //!   exponent notation only below 1e-6 or from 1e21 up (`1e-7`, `1e+21`);
@@ -43,10 +43,20 @@ use serde_json::{Map, Value};
 
 /// Serializes `value` as compact protobuf JSON in Flipt's gateway format.
 pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
-    let mut out = Vec::with_capacity(128);
+    // Room for a typical response, so that most need no reallocation.
+    let mut out = Vec::with_capacity(1024);
     let mut ser = serde_json::Serializer::with_formatter(&mut out, ProtoJsonFormatter);
     value.serialize(NonFinite(&mut ser))?;
     Ok(out)
+}
+
+/// Serializes `value` like [`to_vec`] into `writer`, without buffering the whole text.
+pub fn to_writer<W: io::Write, T: Serialize + ?Sized>(
+    writer: W,
+    value: &T,
+) -> Result<(), serde_json::Error> {
+    let mut ser = serde_json::Serializer::with_formatter(writer, ProtoJsonFormatter);
+    value.serialize(NonFinite(&mut ser))
 }
 
 /// Like [`to_vec`], returning a `String`.
@@ -58,33 +68,98 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json:
 
 /// Formats a finite `f32` as Go's `protojson` does (shortest round-trip digits at 32 bits).
 pub fn format_f32(value: f32) -> String {
-    let abs = value.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        go_exponent(format!("{value:e}"))
-    } else {
-        format!("{value}")
-    }
+    let mut out = Vec::with_capacity(16);
+    // Writing into a Vec cannot fail, and only ASCII is written.
+    let _ = write_float(&mut out, value, plain_range_f32(value.abs()));
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Formats a finite `f64` as Go's `protojson` does (shortest round-trip digits).
 pub fn format_f64(value: f64) -> String {
-    let abs = value.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        go_exponent(format!("{value:e}"))
+    let mut out = Vec::with_capacity(24);
+    let _ = write_float(&mut out, value, plain_range(value.abs()));
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Whether Go prints a float of this magnitude without an exponent.
+fn plain_range(abs: f64) -> bool {
+    abs == 0.0 || (1e-6..1e21).contains(&abs)
+}
+
+/// [`plain_range`] at 32 bits (the bounds are f32 literals, as Go compares them).
+fn plain_range_f32(abs: f32) -> bool {
+    abs == 0.0 || (1e-6..1e21).contains(&abs)
+}
+
+/// Writes a finite float: plain decimal (Rust's `Display`: shortest round-trip digits, no
+/// exponent, no `.0`) or Go's exponent form. Rust writes `1e21` / `1e-7`; Go writes `1e+21` /
+/// `1e-7` (after protojson's cleanup of `e-07`); positive exponents are always >= 21 here, so
+/// no zero padding is needed. Formats on the stack: responses carry a float each.
+fn write_float<W, F>(writer: &mut W, value: F, plain: bool) -> io::Result<()>
+where
+    W: ?Sized + io::Write,
+    F: std::fmt::Display + std::fmt::LowerExp,
+{
+    use std::fmt::Write as _;
+    let mut text = StackText::default();
+    let written = if plain {
+        write!(text, "{value}")
     } else {
-        format!("{value}")
+        write!(text, "{value:e}")
+    };
+    if written.is_err() {
+        // Longer than any f32/f64 rendering; kept correct all the same.
+        let long = if plain {
+            format!("{value}")
+        } else {
+            format!("{value:e}")
+        };
+        return write_go_exponent(writer, long.as_bytes());
+    }
+    write_go_exponent(writer, text.as_bytes())
+}
+
+fn write_go_exponent<W: ?Sized + io::Write>(writer: &mut W, text: &[u8]) -> io::Result<()> {
+    match text.iter().position(|&b| b == b'e') {
+        Some(pos) if text.get(pos + 1) != Some(&b'-') => {
+            let (mantissa, exponent) = text.split_at(pos + 1);
+            writer.write_all(mantissa)?;
+            writer.write_all(b"+")?;
+            writer.write_all(exponent)
+        }
+        _ => writer.write_all(text),
     }
 }
 
-/// Rust writes `1e21` / `1e-7`; Go writes `1e+21` / `1e-7` (after protojson's cleanup of
-/// `e-07`). Positive exponents are always >= 21 here, so no zero padding is needed.
-fn go_exponent(mut s: String) -> String {
-    if let Some(pos) = s.find('e') {
-        if s.as_bytes().get(pos + 1) != Some(&b'-') {
-            s.insert(pos + 1, '+');
+/// A small text buffer on the stack for formatting numbers.
+struct StackText {
+    buf: [u8; 48],
+    len: usize,
+}
+
+impl Default for StackText {
+    fn default() -> Self {
+        StackText {
+            buf: [0; 48],
+            len: 0,
         }
     }
-    s
+}
+
+impl StackText {
+    fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 /// serde_json formatter with Go-compatible float output. Non-finite values never reach it
@@ -94,11 +169,11 @@ pub struct ProtoJsonFormatter;
 
 impl Formatter for ProtoJsonFormatter {
     fn write_f32<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f32) -> io::Result<()> {
-        writer.write_all(format_f32(value).as_bytes())
+        write_float(writer, value, plain_range_f32(value.abs()))
     }
 
     fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
-        writer.write_all(format_f64(value).as_bytes())
+        write_float(writer, value, plain_range(value.abs()))
     }
 }
 

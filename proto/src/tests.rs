@@ -455,3 +455,49 @@ fn undefined_enum_numbers_reach_the_message() {
         .is_err()
     );
 }
+
+/// The stack formatter agrees with formatting through `String`s (the original implementation)
+/// over a sweep of bit patterns of both widths.
+#[test]
+fn float_formatting_matches_string_formatting() {
+    fn reference(display: String, exponent: String, plain: bool) -> String {
+        if plain {
+            display
+        } else if exponent.contains("e-") {
+            exponent
+        } else {
+            exponent.replace('e', "e+")
+        }
+    }
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..200_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let d = f64::from_bits(x);
+        if d.is_finite() {
+            let abs = d.abs();
+            let plain = abs == 0.0 || (1e-6..1e21).contains(&abs);
+            assert_eq!(
+                format_f64(d),
+                reference(format!("{d}"), format!("{d:e}"), plain)
+            );
+        }
+        // Also values of ordinary magnitude, where responses' durations live.
+        let m = (x >> 11) as f64 / (1u64 << 53) as f64 * 10f64.powi((x % 30) as i32 - 8);
+        let plain = m == 0.0 || (1e-6..1e21).contains(&m);
+        assert_eq!(
+            format_f64(m),
+            reference(format!("{m}"), format!("{m:e}"), plain)
+        );
+        let f = f32::from_bits(x as u32);
+        if f.is_finite() {
+            let abs = f.abs();
+            let plain = abs == 0.0 || (1e-6..1e21).contains(&abs);
+            assert_eq!(
+                format_f32(f),
+                reference(format!("{f}"), format!("{f:e}"), plain)
+            );
+        }
+    }
+}
