@@ -314,7 +314,61 @@ fn operator_number(op: crate::engine::SegmentOperator) -> i32 {
     }
 }
 
+/// The client-side document of a snapshot as a value to serialize (with
+/// `flipt_proto::json::to_writer`), building each flag's message only while it is written: a
+/// large namespace is never held as one message. Serializes exactly as the message
+/// [`Snapshot::client_document`] returns does.
+pub struct ClientDocument<'s> {
+    snapshot: &'s Snapshot,
+    requested_key: &'s str,
+    accept: ClientVersion,
+}
+
+impl serde::Serialize for ClientDocument<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        // Field order and names as the generated impl of `EvaluationNamespaceSnapshot`.
+        let mut doc =
+            serializer.serialize_struct("flipt.evaluation.EvaluationNamespaceSnapshot", 2)?;
+        doc.serialize_field(
+            "namespace",
+            &ev::EvaluationNamespace {
+                key: self.requested_key.to_owned(),
+            },
+        )?;
+        doc.serialize_field("flags", &LazyFlags(self))?;
+        doc.end()
+    }
+}
+
+/// The `flags` array of a [`ClientDocument`], built flag by flag as it is serialized.
+struct LazyFlags<'d, 's>(&'d ClientDocument<'s>);
+
+impl serde::Serialize for LazyFlags<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut builder = DocumentBuilder {
+            accept: self.0.accept,
+            segments: HashMap::new(),
+        };
+        serializer.collect_seq(self.0.snapshot.flags().map(|f| builder.flag(f)))
+    }
+}
+
 impl Snapshot {
+    /// The client-side snapshot document for a client announcing `accept`, serialized lazily
+    /// (see [`ClientDocument`]); same content as [`Snapshot::client_document`].
+    pub fn client_document_lazy<'s>(
+        &'s self,
+        requested_key: &'s str,
+        accept: ClientVersion,
+    ) -> ClientDocument<'s> {
+        ClientDocument {
+            snapshot: self,
+            requested_key,
+            accept,
+        }
+    }
+
     /// Builds the client-side snapshot document for a client announcing `accept`.
     ///
     /// `requested_key` is echoed verbatim as `namespace.key`. Flags come in creation order;

@@ -26,7 +26,7 @@ use crate::engine::{
     compact_json, Constraint, ConstraintType, Distribution, Flag, MatchType, Rollout, RolloutRule,
     Rule, Segment, SegmentOperator, Variant,
 };
-pub use client::ClientVersion;
+pub use client::{ClientDocument, ClientVersion};
 use raw::{RawNamespace, RawRolloutMember};
 
 /// Sort key of rules and rollouts: rank, then creation time (then id, compared separately).
@@ -267,6 +267,13 @@ impl Snapshot {
     /// The flag with exactly this key.
     pub fn flag(&self, key: &str) -> Option<&Flag> {
         self.index.get(key).and_then(|&i| self.flags.get(i))
+    }
+
+    /// The flag with exactly this key, with its position in [`Snapshot::flags`] (which callers
+    /// may use to keep per-flag data beside the snapshot).
+    pub fn flag_with_index(&self, key: &str) -> Option<(usize, &Flag)> {
+        let &i = self.index.get(key)?;
+        self.flags.get(i).map(|f| (i, f))
     }
 
     /// Every flag, in creation order (ties by key).

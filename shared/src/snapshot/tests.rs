@@ -408,6 +408,37 @@ fn document_shape() {
 }
 
 #[test]
+fn lazy_document_serializes_like_the_message() {
+    let mut ns = gated();
+    ns.flag("new-ui", BOOLEAN, false)
+        .segment("beta", ALL)
+        .constraint("beta", STRING, "plan", "eq", "pro")
+        .segment_rollout("new-ui", 1, OR, &["beta", "ids"], true)
+        .threshold("new-ui", 2, 33.3, true);
+    let mut two = two_segment_rule();
+    two.flag("empty", VARIANT, false);
+    for ns in [ns, two, Ns::new("default")] {
+        let snap = ns.build();
+        for accept in [
+            ClientVersion::DEFAULT,
+            ClientVersion::ENTITY_ID_CONSTRAINTS,
+            ClientVersion::DEFAULT_VARIANTS,
+        ] {
+            let message = flipt_proto::json::to_vec(&snap.client_document("As-Asked", accept))
+                .expect("serializes");
+            let mut lazy = Vec::new();
+            flipt_proto::json::to_writer(&mut lazy, &snap.client_document_lazy("As-Asked", accept))
+                .expect("serializes");
+            assert_eq!(
+                String::from_utf8(lazy).unwrap(),
+                String::from_utf8(message).unwrap(),
+                "{accept}"
+            );
+        }
+    }
+}
+
+#[test]
 fn empty_namespace_document() {
     let snap = Snapshot::build(RawNamespace {
         key: "nope".into(),
