@@ -11,14 +11,14 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
-use bytes::Bytes;
 use flipt_shared::snapshot::raw::RawNamespace;
 use flipt_shared::snapshot::{etag_of_version, ClientVersion, Snapshot};
 use flipt_shared::store::snapshot::{load_namespace, versions, Version};
 use sea_orm::{DatabaseConnection, DbErr};
 
+use crate::document::{Document, IDENTITY_LIMIT};
 use crate::l2::{Lock, SharedSnapshots};
-use crate::metrics::Metrics;
+use crate::metrics::{FlagInstruments, Metrics};
 
 /// One namespace at one version, with its client-side document rendered lazily per gate.
 pub struct Entry {
@@ -26,7 +26,9 @@ pub struct Entry {
     pub snapshot: Snapshot,
     pub etag: String,
     /// The client document for each accept-version gate (see `gate`).
-    documents: [OnceLock<Bytes>; 3],
+    documents: [OnceLock<Arc<Document>>; 3],
+    /// Each flag's metric instruments, by position in the snapshot, looked up on first use.
+    instruments: Box<[OnceLock<Box<FlagInstruments>>]>,
 }
 
 /// Which of the three document variants a client version gets: before entity-id constraints,
@@ -52,22 +54,42 @@ impl Entry {
             version.created_at.1,
             version.revision
         ));
+        let instruments = (0..snapshot.len()).map(|_| OnceLock::new()).collect();
         Entry {
             version,
             snapshot,
             etag,
             documents: Default::default(),
+            instruments,
         }
     }
 
-    /// The client-side snapshot document as JSON, rendered once per gate and version.
-    pub fn document(&self, accept: &ClientVersion) -> Bytes {
+    /// The metric instruments of the flag at `index` in the snapshot (`None` for an index the
+    /// snapshot does not have).
+    pub fn instruments(
+        &self,
+        metrics: &Metrics,
+        index: usize,
+        flag_key: &str,
+    ) -> Option<&FlagInstruments> {
+        let slot = self.instruments.get(index)?;
+        Some(slot.get_or_init(|| {
+            Box::new(metrics.flag_instruments(self.snapshot.namespace(), flag_key))
+        }))
+    }
+
+    /// The client-side snapshot document, rendered once per gate and version.
+    pub fn document(&self, accept: &ClientVersion) -> Arc<Document> {
         self.documents[gate(accept)]
             .get_or_init(|| {
-                let doc = self
-                    .snapshot
-                    .client_document(self.snapshot.namespace(), *accept);
-                Bytes::from(flipt_proto::json::to_vec(&doc).unwrap_or_default())
+                let namespace = self.snapshot.namespace();
+                let doc = self.snapshot.client_document_lazy(namespace, *accept);
+                let rendered = Document::render(&doc, IDENTITY_LIMIT).unwrap_or_else(|err| {
+                    // Not expected: serializing into memory does not fail.
+                    tracing::error!(namespace, error = %err, "rendering the snapshot document failed");
+                    Document::text(bytes::Bytes::new())
+                });
+                Arc::new(rendered)
             })
             .clone()
     }
@@ -177,9 +199,18 @@ impl SnapshotCache {
 
     /// Reloads one namespace from the database now (standalone mode calls this after each
     /// commit, so the next evaluation sees the write).
-    pub async fn refresh(&self, namespace: &str) -> Result<(), DbErr> {
+    ///
+    /// With `written`, the version the caller's commit produced, nothing is reloaded when the
+    /// snapshot is already at least that new: when several writes to one namespace commit at
+    /// once, the first reload after them covers them all instead of each paying a full build.
+    pub async fn refresh(&self, namespace: &str, written: Option<Version>) -> Result<(), DbErr> {
         let _guard = self.writer.lock().await;
         let old = self.entries.load_full();
+        if let (Some(written), Some(current)) = (written, old.get(namespace)) {
+            if current.version >= written {
+                return Ok(());
+            }
+        }
         let built = self.build(namespace, old.get(namespace), None).await?;
         let mut next: Map = (*old).clone();
         match built {

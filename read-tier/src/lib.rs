@@ -6,6 +6,7 @@
 //! services over its own database.
 
 pub mod cache;
+pub mod document;
 pub mod grpc;
 pub mod http;
 pub mod l2;

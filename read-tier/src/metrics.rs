@@ -1,6 +1,7 @@
 //! Prometheus metrics of the evaluating process, with Flipt's names where Flipt has them
 //! (operations.md §4.2). One registry per process state, so tests can run several instances.
 
+use std::sync::RwLock;
 use std::time::Duration;
 
 use prometheus::{
@@ -16,6 +17,50 @@ const LATENCY_BUCKETS_MS: &[f64] = &[
 
 /// Buckets of the propagation lag (seconds).
 const LAG_BUCKETS_S: &[f64] = &[0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0];
+
+/// The labels of one evaluation outcome in `flipt_evaluations_results_total` (besides
+/// namespace and flag).
+pub struct OutcomeLabels<'a> {
+    /// `variant` or `boolean`.
+    pub kind: &'static str,
+    /// The v2 reason's name.
+    pub reason: &'static str,
+    /// The variant key, or `true`/`false` for a boolean flag.
+    pub value: &'a str,
+    /// `true`/`false` for a variant flag, `""` for a boolean flag.
+    pub matched: &'static str,
+    /// The matched segment keys (the label joins them with commas).
+    pub segments: &'a [&'a str],
+}
+
+/// The instruments of one flag, looked up once per snapshot and flag: finding a labelled
+/// series hashes every label value, which costs more than evaluating the flag.
+pub struct FlagInstruments {
+    requests: IntCounter,
+    latency: Histogram,
+    /// Result series seen so far (a flag has few distinct outcomes).
+    results: RwLock<Vec<ResultSeries>>,
+}
+
+struct ResultSeries {
+    kind: &'static str,
+    reason: &'static str,
+    value: String,
+    matched: &'static str,
+    segments: Vec<String>,
+    counter: IntCounter,
+}
+
+impl ResultSeries {
+    fn matches(&self, o: &OutcomeLabels<'_>) -> bool {
+        self.kind == o.kind
+            && self.reason == o.reason
+            && self.matched == o.matched
+            && self.value == o.value
+            && self.segments.len() == o.segments.len()
+            && self.segments.iter().zip(o.segments).all(|(a, b)| a == b)
+    }
+}
 
 /// The read path's instruments.
 #[derive(Clone)]
@@ -177,6 +222,76 @@ impl Metrics {
             last_sync_age,
             registry,
         }
+    }
+
+    /// Looks up the instruments of one flag, for [`Metrics::record_outcome`].
+    pub fn flag_instruments(&self, namespace: &str, flag: &str) -> FlagInstruments {
+        FlagInstruments {
+            requests: self
+                .evaluation_requests
+                .with_label_values(&[namespace, flag]),
+            latency: self
+                .evaluation_latency
+                .with_label_values(&[namespace, flag]),
+            results: RwLock::new(Vec::new()),
+        }
+    }
+
+    /// Records one evaluation outcome of a flag whose instruments were looked up once: the
+    /// same series as [`Metrics::record_result`], without hashing the labels again.
+    pub fn record_outcome(
+        &self,
+        flag: &FlagInstruments,
+        namespace: &str,
+        flag_key: &str,
+        outcome: &OutcomeLabels<'_>,
+        elapsed: Duration,
+    ) {
+        flag.requests.inc();
+        self.result_counter(flag, namespace, flag_key, outcome)
+            .inc();
+        flag.latency.observe(elapsed.as_secs_f64() * 1000.0);
+    }
+
+    fn result_counter(
+        &self,
+        flag: &FlagInstruments,
+        namespace: &str,
+        flag_key: &str,
+        outcome: &OutcomeLabels<'_>,
+    ) -> IntCounter {
+        let find = |series: &[ResultSeries]| {
+            series
+                .iter()
+                .find(|s| s.matches(outcome))
+                .map(|s| s.counter.clone())
+        };
+        if let Some(counter) = flag.results.read().ok().and_then(|r| find(&r)) {
+            return counter;
+        }
+        let segment = outcome.segments.join(",");
+        let counter = self.evaluation_results.with_label_values(&[
+            namespace,
+            flag_key,
+            outcome.kind,
+            outcome.reason,
+            outcome.value,
+            outcome.matched,
+            &segment,
+        ]);
+        if let Ok(mut series) = flag.results.write() {
+            if find(&series).is_none() {
+                series.push(ResultSeries {
+                    kind: outcome.kind,
+                    reason: outcome.reason,
+                    value: outcome.value.to_owned(),
+                    matched: outcome.matched,
+                    segments: outcome.segments.iter().map(|k| (*k).to_owned()).collect(),
+                    counter: counter.clone(),
+                });
+            }
+        }
+        counter
     }
 
     /// Records one evaluation outcome.

@@ -3,7 +3,7 @@
 
 mod ofrep;
 
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderName};
 use actix_web::{web, HttpRequest, HttpResponse};
 use flipt_proto::flipt as pb;
 use flipt_proto::flipt::evaluation as ev;
@@ -49,22 +49,25 @@ async fn ready(state: Data) -> HttpResponse {
 }
 
 /// Registers the evaluation surfaces (needs `web::Data<ReadState>` in the app).
+///
+/// actix tries resources in registration order and matches each pattern with a parameter
+/// through a regex (about as costly as answering a 304), so static paths come first and the
+/// snapshot route sits in a scope that other paths pass with one prefix comparison.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/evaluate/v1/variant").route(web::post().to(variant)))
-        .service(resource("/evaluate/v1/boolean").route(web::post().to(boolean)))
-        .service(resource("/evaluate/v1/batch").route(web::post().to(batch)))
-        .service(resource("/api/v1/evaluate").route(web::post().to(legacy_evaluate)))
-        .service(
-            resource("/api/v1/namespaces/{ns}/evaluate").route(web::post().to(legacy_evaluate)),
-        )
-        .service(resource("/api/v1/batch-evaluate").route(web::post().to(legacy_batch)))
-        .service(
-            resource("/api/v1/namespaces/{ns}/batch-evaluate").route(web::post().to(legacy_batch)),
-        )
-        .service(
-            resource("/internal/v1/evaluation/snapshot/namespace/{key}")
-                .route(web::get().to(snapshot)),
-        );
+    cfg.service(
+        web::scope("/internal/v1").service(
+            resource("/evaluation/snapshot/namespace/{key}").route(web::get().to(snapshot)),
+        ),
+    )
+    .service(resource("/evaluate/v1/variant").route(web::post().to(variant)))
+    .service(resource("/evaluate/v1/boolean").route(web::post().to(boolean)))
+    .service(resource("/evaluate/v1/batch").route(web::post().to(batch)))
+    .service(resource("/api/v1/evaluate").route(web::post().to(legacy_evaluate)))
+    .service(resource("/api/v1/namespaces/{ns}/evaluate").route(web::post().to(legacy_evaluate)))
+    .service(resource("/api/v1/batch-evaluate").route(web::post().to(legacy_batch)))
+    .service(
+        resource("/api/v1/namespaces/{ns}/batch-evaluate").route(web::post().to(legacy_batch)),
+    );
     ofrep::routes(cfg);
 }
 
@@ -95,29 +98,98 @@ async fn legacy_batch(state: Data, req: HttpRequest, body: web::Bytes) -> Result
     respond(&service::legacy::evaluate_batch(&state.cache, m)?)
 }
 
-fn first_header<'r>(req: &'r HttpRequest, name: &str) -> Option<&'r str> {
+fn first_header<'r>(req: &'r HttpRequest, name: &HeaderName) -> Option<&'r str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
+
+/// `X-Flipt-Accept-Server-Version` (a constant: looking a header up by `&str` parses the name).
+const ACCEPT_SERVER_VERSION: HeaderName = HeaderName::from_static("x-flipt-accept-server-version");
 
 async fn snapshot(state: Data, req: HttpRequest) -> HttpResponse {
     let key = path(&req, "key");
     let reply = service::snapshot::fetch(
         &state.cache,
         &key,
-        first_header(&req, "if-none-match"),
-        first_header(&req, "x-flipt-accept-server-version"),
+        first_header(&req, &header::IF_NONE_MATCH),
+        first_header(&req, &ACCEPT_SERVER_VERSION),
     );
     match reply {
         SnapshotReply::NotModified { etag } => HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))
             .finish(),
-        SnapshotReply::Document { etag, body } => {
+        SnapshotReply::Document { etag, document } => {
             let mut resp = HttpResponse::Ok();
-            resp.content_type("application/json");
-            if let Some(etag) = etag {
-                resp.insert_header((header::ETAG, etag));
+            resp.content_type("application/json")
+                .insert_header((header::ETAG, etag))
+                .insert_header((header::VARY, "Accept-Encoding"));
+            match document.gzip() {
+                Some(gzip) if accepts_gzip(&req) => resp
+                    .insert_header((header::CONTENT_ENCODING, "gzip"))
+                    .body(gzip),
+                _ => resp.body(document.identity_body()),
             }
-            resp.body(body)
         }
+        SnapshotReply::Missing { body } => HttpResponse::Ok()
+            .content_type("application/json")
+            .body(body),
+    }
+}
+
+/// Whether the request's `Accept-Encoding` admits gzip: `gzip` (or `x-gzip`) with a non-zero
+/// quality, or `*` with a non-zero quality and no explicit gzip entry (RFC 9110 §12.5.3).
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    let mut wildcard = None;
+    for value in req.headers().get_all(header::ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            let mut params = item.split(';');
+            let coding = params.next().unwrap_or_default().trim();
+            let quality = params
+                .filter_map(|p| p.trim().split_once('='))
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case("q"))
+                .map_or(1.0, |(_, q)| q.trim().parse::<f32>().unwrap_or(0.0));
+            if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+                return quality > 0.0;
+            }
+            if coding == "*" {
+                wildcard = Some(quality > 0.0);
+            }
+        }
+    }
+    wildcard.unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn accepts(values: &[&str]) -> bool {
+        let mut req = TestRequest::default();
+        for v in values {
+            req = req.append_header((header::ACCEPT_ENCODING, *v));
+        }
+        accepts_gzip(&req.to_http_request())
+    }
+
+    #[test]
+    fn accept_encoding_negotiation() {
+        assert!(!accepts(&[]));
+        assert!(accepts(&["gzip"]));
+        assert!(accepts(&["GZIP"]));
+        assert!(accepts(&["x-gzip"]));
+        assert!(accepts(&["gzip, deflate, br"]));
+        assert!(accepts(&["deflate", "gzip;q=0.5"]));
+        assert!(accepts(&["br;q=1.0, gzip; q=0.8, *;q=0.1"]));
+        assert!(accepts(&["*"]));
+        assert!(!accepts(&["identity"]));
+        assert!(!accepts(&["br, deflate"]));
+        assert!(!accepts(&["gzip;q=0"]));
+        assert!(
+            !accepts(&["gzip;q=0.0, *"]),
+            "an explicit refusal beats the wildcard"
+        );
+        assert!(!accepts(&["*;q=0"]));
+        assert!(!accepts(&["gzip;q=abc"]));
     }
 }

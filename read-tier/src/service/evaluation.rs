@@ -1,5 +1,6 @@
 //! `flipt.evaluation.EvaluationService`: variant, boolean and batch evaluation (api.md §5.1).
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use flipt_proto::flipt::evaluation as ev;
@@ -10,7 +11,7 @@ use super::{
     eval_error, flag_not_found, millis_since, namespace_or_default, new_request_id, now,
     record_boolean, record_variant,
 };
-use crate::cache::SnapshotCache;
+use crate::cache::{Entry, SnapshotCache};
 
 /// What one inner evaluation produced, before the bookkeeping fields are filled in.
 enum Outcome {
@@ -24,11 +25,22 @@ fn evaluate(
     req: &ev::EvaluationRequest,
     want: Option<FlagType>,
 ) -> Result<Option<Outcome>> {
-    let namespace = namespace_or_default(&req.namespace_key);
-    let Some(entry) = cache.get(namespace) else {
+    let entry = cache.get(namespace_or_default(&req.namespace_key));
+    evaluate_in(cache, entry.as_deref(), req, want)
+}
+
+/// Evaluates one request against `entry`, the snapshot of its namespace (`None`: no such
+/// namespace).
+fn evaluate_in(
+    cache: &SnapshotCache,
+    entry: Option<&Entry>,
+    req: &ev::EvaluationRequest,
+    want: Option<FlagType>,
+) -> Result<Option<Outcome>> {
+    let Some(entry) = entry else {
         return Ok(None);
     };
-    let Some(flag) = entry.snapshot.flag(&req.flag_key) else {
+    let Some((index, flag)) = entry.snapshot.flag_with_index(&req.flag_key) else {
         return Ok(None);
     };
     if want.is_none() && !matches!(flag.type_number(), 0 | 1) {
@@ -41,7 +53,7 @@ fn evaluate(
     match kind {
         FlagType::Variant => {
             let out = engine::evaluate_variant(flag, &req.flag_key, &req.entity_id, &req.context);
-            record_variant(cache, namespace, flag.key(), &out, started);
+            record_variant(cache, entry, index, flag, &out, started);
             let out = out.map_err(eval_error)?;
             Ok(Some(Outcome::Variant(ev::VariantEvaluationResponse {
                 r#match: out.matched,
@@ -55,7 +67,7 @@ fn evaluate(
         }
         FlagType::Boolean => {
             let out = engine::evaluate_boolean(flag, &req.entity_id, &req.context);
-            record_boolean(cache, namespace, flag.key(), &out, started);
+            record_boolean(cache, entry, index, flag, &out, started);
             let out = out.map_err(eval_error)?;
             Ok(Some(Outcome::Boolean(ev::BooleanEvaluationResponse {
                 enabled: out.enabled,
@@ -134,8 +146,15 @@ pub fn batch(
     let start = Instant::now();
     let request_id = request_id(req.request_id);
     let mut responses = Vec::with_capacity(req.requests.len());
+    // Items usually share a namespace: look its snapshot up once per run of equal keys.
+    let mut snapshot: Option<(&str, Option<Arc<Entry>>)> = None;
     for inner in &req.requests {
-        let item = match evaluate(cache, inner, None)? {
+        let namespace = namespace_or_default(&inner.namespace_key);
+        if snapshot.as_ref().is_none_or(|(ns, _)| *ns != namespace) {
+            snapshot = Some((namespace, cache.get(namespace)));
+        }
+        let entry = snapshot.as_ref().and_then(|(_, e)| e.as_deref());
+        let item = match evaluate_in(cache, entry, inner, None)? {
             Some(Outcome::Variant(mut resp)) => {
                 resp.request_id = inner.request_id.clone();
                 ev::EvaluationResponse {

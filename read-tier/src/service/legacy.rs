@@ -22,12 +22,12 @@ fn evaluate(
     let Some(entry) = cache.get(namespace) else {
         return Ok(None);
     };
-    let Some(flag) = entry.snapshot.flag(&req.flag_key) else {
+    let Some((index, flag)) = entry.snapshot.flag_with_index(&req.flag_key) else {
         return Ok(None);
     };
     let started = Instant::now();
     let out = engine::evaluate_variant(flag, &req.flag_key, &req.entity_id, &req.context);
-    record_variant(cache, namespace, flag.key(), &out, started);
+    record_variant(cache, &entry, index, flag, &out, started);
     let out = out.map_err(eval_error)?;
     let segment_keys: Vec<String> = out.segment_keys.iter().map(|k| (*k).to_owned()).collect();
     Ok(Some(pb::EvaluationResponse {

@@ -8,10 +8,11 @@ pub mod snapshot;
 
 use std::time::Instant;
 
-use flipt_shared::engine::{BooleanOutcome, EvalError, VariantOutcome};
+use flipt_shared::engine::{BooleanOutcome, EvalError, Flag, VariantOutcome};
 use flipt_shared::Error;
 
-use crate::cache::SnapshotCache;
+use crate::cache::{Entry, SnapshotCache};
+use crate::metrics::OutcomeLabels;
 
 /// Applies Flipt's defaulting rule: an empty namespace key means `default`.
 pub fn namespace_or_default(key: &str) -> &str {
@@ -56,50 +57,75 @@ pub fn now() -> flipt_proto::google::protobuf::Timestamp {
     flipt_proto::google::protobuf::Timestamp::from(chrono::Utc::now())
 }
 
-/// Records a variant evaluation in the metrics.
+/// Records a variant evaluation of the flag at `index` in `entry`'s snapshot.
 pub fn record_variant(
     cache: &SnapshotCache,
-    namespace: &str,
-    flag: &str,
+    entry: &Entry,
+    index: usize,
+    flag: &Flag,
     result: &Result<VariantOutcome<'_>, EvalError>,
     started: Instant,
 ) {
-    let metrics = cache.metrics();
-    match result {
-        Ok(out) => metrics.record_result(
-            namespace,
-            flag,
-            "variant",
-            out.reason.v2().as_str_name(),
-            out.variant_key,
-            if out.matched { "true" } else { "false" },
-            &out.segment_keys.join(","),
-            started.elapsed(),
-        ),
-        Err(_) => metrics.record_error(namespace, flag),
-    }
+    let outcome = result.as_ref().ok().map(|out| OutcomeLabels {
+        kind: "variant",
+        reason: out.reason.v2().as_str_name(),
+        value: out.variant_key,
+        matched: if out.matched { "true" } else { "false" },
+        segments: &out.segment_keys,
+    });
+    record(cache, entry, index, flag, outcome, started);
 }
 
-/// Records a boolean evaluation in the metrics.
+/// Records a boolean evaluation of the flag at `index` in `entry`'s snapshot.
 pub fn record_boolean(
     cache: &SnapshotCache,
-    namespace: &str,
-    flag: &str,
+    entry: &Entry,
+    index: usize,
+    flag: &Flag,
     result: &Result<BooleanOutcome<'_>, EvalError>,
     started: Instant,
 ) {
+    let outcome = result.as_ref().ok().map(|out| OutcomeLabels {
+        kind: "boolean",
+        reason: out.reason.v2().as_str_name(),
+        value: if out.enabled { "true" } else { "false" },
+        matched: "",
+        segments: &[],
+    });
+    record(cache, entry, index, flag, outcome, started);
+}
+
+fn record(
+    cache: &SnapshotCache,
+    entry: &Entry,
+    index: usize,
+    flag: &Flag,
+    outcome: Option<OutcomeLabels<'_>>,
+    started: Instant,
+) {
     let metrics = cache.metrics();
-    match result {
-        Ok(out) => metrics.record_result(
+    let namespace = entry.snapshot.namespace();
+    let Some(outcome) = outcome else {
+        // Failures are rare: their series are looked up by label each time.
+        return metrics.record_error(namespace, flag.key());
+    };
+    match entry.instruments(metrics, index, flag.key()) {
+        Some(instruments) => metrics.record_outcome(
+            instruments,
             namespace,
-            flag,
-            "boolean",
-            out.reason.v2().as_str_name(),
-            if out.enabled { "true" } else { "false" },
-            "",
-            "",
+            flag.key(),
+            &outcome,
             started.elapsed(),
         ),
-        Err(_) => metrics.record_error(namespace, flag),
+        None => metrics.record_result(
+            namespace,
+            flag.key(),
+            outcome.kind,
+            outcome.reason,
+            outcome.value,
+            outcome.matched,
+            &outcome.segments.join(","),
+            started.elapsed(),
+        ),
     }
 }

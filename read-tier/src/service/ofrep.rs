@@ -114,7 +114,7 @@ pub fn evaluate_flag(
         details: format!("flag was not found {key}"),
     };
     let entry = cache.get(namespace).ok_or_else(not_found)?;
-    let flag = entry.snapshot.flag(key).ok_or_else(not_found)?;
+    let (index, flag) = entry.snapshot.flag_with_index(key).ok_or_else(not_found)?;
     let random_entity;
     let entity_id = match context.get("targetingKey") {
         Some(id) => id.as_str(),
@@ -142,7 +142,7 @@ pub fn evaluate_flag(
         FlagType::Variant => {
             let started = std::time::Instant::now();
             let out = engine::evaluate_variant(flag, key, entity_id, context);
-            super::record_variant(cache, namespace, flag.key(), &out, started);
+            super::record_variant(cache, &entry, index, flag, &out, started);
             let out = out.map_err(engine_error)?;
             let mut metadata = Struct::default();
             if !out.segment_keys.is_empty() {
@@ -168,7 +168,7 @@ pub fn evaluate_flag(
         FlagType::Boolean => {
             let started = std::time::Instant::now();
             let out = engine::evaluate_boolean(flag, entity_id, context);
-            super::record_boolean(cache, namespace, flag.key(), &out, started);
+            super::record_boolean(cache, &entry, index, flag, &out, started);
             let out = out.map_err(engine_error)?;
             Ok(pb::EvaluatedFlag {
                 key: flag.key().to_owned(),

@@ -1,22 +1,30 @@
 //! The client-side snapshot (`GET /internal/v1/evaluation/snapshot/namespace/{key}`, gRPC
 //! `flipt.evaluation.DataService`; api.md §6).
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use flipt_proto::flipt::evaluation as ev;
 use flipt_shared::snapshot::ClientVersion;
 
 use crate::cache::SnapshotCache;
+use crate::document::Document;
 
 /// The answer to a snapshot request.
 pub enum SnapshotReply {
     /// The client's ETag is current: 304 with no body.
     NotModified { etag: String },
-    /// The document, with its ETag when the namespace exists.
-    Document { etag: Option<String>, body: Bytes },
+    /// The namespace's document and its ETag.
+    Document {
+        etag: String,
+        document: Arc<Document>,
+    },
+    /// The namespace does not exist: an empty document (JSON text), without ETag.
+    Missing { body: Bytes },
 }
 
 /// Answers a snapshot request over HTTP: exact `If-None-Match` comparison, version gating by
-/// `X-Flipt-Accept-Server-Version`, pre-rendered documents.
+/// `X-Flipt-Accept-Server-Version`, pre-rendered documents (the caller picks their encoding).
 pub fn fetch(
     cache: &SnapshotCache,
     key: &str,
@@ -30,8 +38,7 @@ pub fn fetch(
             }),
             flags: Vec::new(),
         };
-        return SnapshotReply::Document {
-            etag: None,
+        return SnapshotReply::Missing {
             body: Bytes::from(flipt_proto::json::to_vec(&empty).unwrap_or_default()),
         };
     };
@@ -42,8 +49,8 @@ pub fn fetch(
     }
     let accept = ClientVersion::parse_header(accept_version);
     SnapshotReply::Document {
-        etag: Some(entry.etag.clone()),
-        body: entry.document(&accept),
+        etag: entry.etag.clone(),
+        document: entry.document(&accept),
     }
 }
 
