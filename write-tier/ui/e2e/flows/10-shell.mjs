@@ -415,6 +415,16 @@ export default async function shell({ page, origin, api, toast, scoped, lbl, hea
       const time = await lbl('Time').boundingBox();
       assert(time.y >= date.y + date.height, `stacked pickers ${JSON.stringify({ date, time })}`);
       await page.keyboard.press('Escape');
+      // Nothing scrolls sideways.
+      for (const p of [`/namespaces/${NS}/flags`, `/namespaces/${NS}/flags/${FLAG}`, `/namespaces/${NS}/segments/${SEGMENT}`, `/namespaces/${NS}/console`, '/settings', '/settings/namespaces']) {
+        await page.goto(`${origin}${p}`);
+        await page.getByRole('heading', { level: 1 }).first().waitFor();
+        await page.waitForLoadState('networkidle');
+        const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+        assert(scroll <= client, `horizontal scrolling on ${p}: ${scroll} > ${client}`);
+      }
+      await page.goto(`${origin}/namespaces/${NS}/segments/${SEGMENT}`);
+      await heading(SEGMENT_NAME);
       // The palette fits the screen.
       await openPalette();
       const box = await palette.boundingBox();
