@@ -73,7 +73,7 @@ pub mod flipt {
     }
 
     /// Package `flipt.extensions`: this implementation's additions (`Extensions`: server-side
-    /// flag copy and segment usage); not part of Flipt v1.
+    /// flag, segment and namespace copy and segment usage); not part of Flipt v1.
     pub mod extensions {
         include!(concat!(env!("OUT_DIR"), "/flipt.extensions.rs"));
         include!(concat!(env!("OUT_DIR"), "/flipt.extensions.serde.rs"));

@@ -1,5 +1,5 @@
-//! This implementation's additions (package `flipt.extensions`): server-side flag and segment
-//! copy and segment usage, over REST and gRPC.
+//! This implementation's additions (package `flipt.extensions`): server-side flag, segment and
+//! namespace copy and segment usage, over REST and gRPC.
 
 use flipt_proto::flipt::extensions as ext;
 use flipt_proto::flipt::extensions::extensions_client::ExtensionsClient;
@@ -671,6 +671,294 @@ async fn segment_named_usage(backend: Backend) {
     assert_eq!(status, 404);
 }
 
+/// Removes what differs between two evaluations of the same request (ids, times, durations).
+fn strip_evaluation(value: &mut Value) {
+    match value {
+        Value::Object(obj) => {
+            for key in ["requestId", "requestDurationMillis", "timestamp"] {
+                obj.remove(key);
+            }
+            obj.values_mut().for_each(strip_evaluation);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_evaluation),
+        _ => {}
+    }
+}
+
+/// Evaluates both seeded flags for many entities and contexts in namespace `ns` (one batch).
+async fn evaluate_seeded(app: &TestApp, ns: &str) -> Value {
+    let contexts = [
+        json!({}),
+        json!({"a": "v"}),
+        json!({"c": "v"}),
+        json!({"a": "v", "c": "v"}),
+        json!({"b": "v", "c": "v"}),
+    ];
+    let mut requests = Vec::new();
+    for entity in 0..40 {
+        for context in &contexts {
+            for flag in ["f", "b"] {
+                requests.push(json!({"namespaceKey": ns, "flagKey": flag,
+                    "entityId": format!("user-{entity}"), "context": context}));
+            }
+        }
+    }
+    let (status, mut body) = app
+        .post("/evaluate/v1/batch", json!({"requests": requests}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    strip_evaluation(&mut body);
+    body
+}
+
+/// Every flag of a namespace with its rules and rollouts, ids replaced by variant keys.
+async fn namespace_shape(app: &TestApp, ns: &str) -> Value {
+    let flags = get_ok(app, &format!("{NS}/{ns}/flags")).await;
+    let mut out = Vec::new();
+    for flag in flags["flags"].as_array().expect("flags") {
+        let mut shaped = flag.clone();
+        let obj = shaped.as_object_mut().expect("flag");
+        for key in ["namespaceKey", "createdAt", "updatedAt"] {
+            obj.remove(key);
+        }
+        if let Some(Value::Array(vs)) = obj.get_mut("variants") {
+            for v in vs.iter_mut() {
+                let v = v.as_object_mut().expect("variant");
+                for key in ["id", "namespaceKey", "createdAt", "updatedAt"] {
+                    v.remove(key);
+                }
+            }
+        }
+        if let Some(Value::Object(d)) = obj.get_mut("defaultVariant") {
+            for key in ["id", "namespaceKey", "createdAt", "updatedAt"] {
+                d.remove(key);
+            }
+        }
+        obj.insert("rules".into(), shapes(app, ns, flag, "rules").await);
+        obj.insert("rollouts".into(), shapes(app, ns, flag, "rollouts").await);
+        out.push(shaped);
+    }
+    let segments = get_ok(app, &format!("{NS}/{ns}/segments")).await;
+    let segments: Vec<Value> = segments["segments"]
+        .as_array()
+        .expect("segments")
+        .iter()
+        .map(segment_shape)
+        .collect();
+    json!({"flags": out, "segments": segments})
+}
+
+async fn copy_namespace_with_everything(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    seed(&app).await;
+    segment(&app, "default", "s3", "Unused", &["d"]).await;
+    let source_revision = app.revision("default").await;
+
+    let copied = app
+        .post_ok(
+            &format!("{NS}/default/copy"),
+            json!({"targetKey": "staging", "targetName": "Staging", "targetDescription": "copy of default"}),
+        )
+        .await;
+    assert_eq!(copied["key"], "staging");
+    assert_eq!(copied["name"], "Staging");
+    assert_eq!(copied["description"], "copy of default");
+    assert_eq!(copied["protected"], false);
+    assert_eq!(copied, get_ok(&app, &format!("{NS}/staging")).await);
+    assert_eq!(app.revision("staging").await, 1);
+    assert_eq!(app.revision("default").await, source_revision);
+
+    // Same flags (in order), variants, default variant, metadata, rules, distributions,
+    // rollouts and segments with constraints.
+    let source = namespace_shape(&app, "default").await;
+    let copy = namespace_shape(&app, "staging").await;
+    assert_eq!(source, copy);
+    assert_eq!(copy["flags"].as_array().map(Vec::len), Some(2));
+    assert_eq!(copy["segments"].as_array().map(Vec::len), Some(3));
+    let f = get_ok(&app, &format!("{NS}/staging/flags/f")).await;
+    assert_eq!(f["defaultVariant"]["key"], "b");
+    assert_eq!(f["defaultVariant"]["id"], f["variants"][1]["id"]);
+    assert_eq!(f["metadata"], json!({"team": "growth"}));
+    let source_f = get_ok(&app, &format!("{NS}/default/flags/f")).await;
+    for (a, b) in variant_keys(&source_f).iter().zip(variant_keys(&f).iter()) {
+        assert_ne!(a.0, b.0, "variants get new ids");
+    }
+    let source_rules = get_ok(&app, &format!("{NS}/default/flags/f/rules")).await;
+    let rules = get_ok(&app, &format!("{NS}/staging/flags/f/rules")).await;
+    assert_ne!(source_rules["rules"][0]["id"], rules["rules"][0]["id"]);
+    assert_eq!(rules["rules"][0]["namespaceKey"], "staging");
+
+    // The copy evaluates exactly like its source.
+    let source_results = evaluate_seeded(&app, "default").await;
+    let copy_results = evaluate_seeded(&app, "staging").await;
+    assert_eq!(source_results, copy_results);
+    let matched = copy_results["responses"]
+        .as_array()
+        .expect("responses")
+        .iter()
+        .filter(|r| r["variantResponse"]["match"] == true)
+        .count();
+    assert!(
+        matched > 0,
+        "some variant evaluations match: {copy_results}"
+    );
+
+    // The copy is independent: deleting the source's flags and namespace leaves it intact.
+    for flag in ["f", "b"] {
+        let (status, _) = app.delete(&format!("{NS}/default/flags/{flag}")).await;
+        assert_eq!(status, 200);
+    }
+    assert_eq!(namespace_shape(&app, "staging").await, copy);
+
+    // An empty namespace copies to an empty namespace.
+    namespace(&app, "empty").await;
+    let copied = app
+        .post_ok(
+            &format!("{NS}/empty/copy"),
+            json!({"targetKey": "empty2", "targetName": "Empty 2"}),
+        )
+        .await;
+    assert_eq!(copied["description"], "");
+    let flags = get_ok(&app, &format!("{NS}/empty2/flags")).await;
+    assert_eq!(flags["totalCount"], 0);
+}
+
+async fn copy_namespace_errors(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    seed(&app).await;
+    namespace(&app, "taken").await;
+    let before = app.revision("taken").await;
+    let copy = |target: Value| {
+        let app = &app;
+        async move { app.post(&format!("{NS}/default/copy"), target).await }
+    };
+
+    let (status, body) = app
+        .post(
+            &format!("{NS}/nope/copy"),
+            json!({"targetKey": "x", "targetName": "X"}),
+        )
+        .await;
+    assert_error(status, &body, 404, 5, "namespace \"nope\" not found");
+
+    let (status, body) = copy(json!({"targetKey": "taken", "targetName": "T"})).await;
+    assert_error(status, &body, 400, 3, "namespace \"taken\" is not unique");
+    let (status, body) = copy(json!({"targetKey": "default", "targetName": "D"})).await;
+    assert_error(status, &body, 400, 3, "namespace \"default\" is not unique");
+    let (status, body) = copy(json!({"targetName": "X"})).await;
+    assert_error(
+        status,
+        &body,
+        400,
+        3,
+        "invalid field targetKey: must not be empty",
+    );
+    let (status, body) = copy(json!({"targetKey": "a.b", "targetName": "X"})).await;
+    assert_error(
+        status,
+        &body,
+        400,
+        3,
+        "invalid field targetKey: contains invalid characters",
+    );
+    let (status, body) = copy(json!({"targetKey": "x"})).await;
+    assert_error(
+        status,
+        &body,
+        400,
+        3,
+        "invalid field targetName: must not be empty",
+    );
+    let (status, body) = copy(json!({"targetKey": "k".repeat(256), "targetName": "X"})).await;
+    assert_eq!(status, 400, "{body}");
+
+    // Nothing was created or changed.
+    let (status, _) = app.get(&format!("{NS}/x")).await;
+    assert_eq!(status, 404);
+    let list = get_ok(&app, NS).await;
+    assert_eq!(list["totalCount"], 2);
+    assert_eq!(app.revision("taken").await, before);
+    let flags = get_ok(&app, &format!("{NS}/taken/flags")).await;
+    assert_eq!(flags["totalCount"], 0);
+
+    // The copy can be deleted like any namespace once its flags are gone, and copied again.
+    app.post_ok(
+        &format!("{NS}/default/copy"),
+        json!({"targetKey": "x", "targetName": "X"}),
+    )
+    .await;
+    let (status, body) = app.delete(&format!("{NS}/x")).await;
+    assert_error(
+        status,
+        &body,
+        400,
+        3,
+        "namespace \"x\" cannot be deleted; flags must be deleted first",
+    );
+    for flag in ["f", "b"] {
+        let (status, _) = app.delete(&format!("{NS}/x/flags/{flag}")).await;
+        assert_eq!(status, 200);
+    }
+    let (status, _) = app.delete(&format!("{NS}/x")).await;
+    assert_eq!(status, 200);
+    app.post_ok(
+        &format!("{NS}/default/copy"),
+        json!({"targetKey": "x", "targetName": "X"}),
+    )
+    .await;
+}
+
+async fn copy_namespace_over_grpc(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    seed(&app).await;
+    let mut c = extensions(&app).await;
+    let copied = c
+        .copy_namespace(ext::CopyNamespaceRequest {
+            key: String::new(),
+            target_key: "prod".into(),
+            target_name: "Production".into(),
+            target_description: "d".into(),
+        })
+        .await
+        .expect("CopyNamespace")
+        .into_inner();
+    assert_eq!(copied.key, "prod");
+    assert_eq!(copied.name, "Production");
+    assert_eq!(copied.description, "d");
+    assert!(!copied.protected);
+    assert_eq!(
+        namespace_shape(&app, "default").await,
+        namespace_shape(&app, "prod").await
+    );
+    assert_eq!(
+        evaluate_seeded(&app, "default").await,
+        evaluate_seeded(&app, "prod").await
+    );
+
+    let err = c
+        .copy_namespace(ext::CopyNamespaceRequest {
+            key: "default".into(),
+            target_key: "prod".into(),
+            target_name: "Again".into(),
+            target_description: String::new(),
+        })
+        .await
+        .expect_err("taken key");
+    assert_eq!(err.code(), tonic::Code::InvalidArgument);
+    assert_eq!(err.message(), "namespace \"prod\" is not unique");
+    let err = c
+        .copy_namespace(ext::CopyNamespaceRequest {
+            key: "nope".into(),
+            target_key: "other".into(),
+            target_name: "Other".into(),
+            target_description: String::new(),
+        })
+        .await
+        .expect_err("unknown namespace");
+    assert_eq!(err.code(), tonic::Code::NotFound);
+    assert_eq!(err.message(), "namespace \"nope\" not found");
+}
+
 backend_tests!(
     copy_flag_with_rules_and_segments,
     copy_flag_errors,
@@ -680,4 +968,7 @@ backend_tests!(
     copy_segment_over_grpc,
     segment_usage,
     segment_named_usage,
+    copy_namespace_with_everything,
+    copy_namespace_errors,
+    copy_namespace_over_grpc,
 );

@@ -537,6 +537,11 @@ async fn read_only_refuses_every_mutation(backend: Backend) {
         ),
         (
             post.clone(),
+            "/api/v1/namespaces/default/copy".into(),
+            Some(json!({"targetKey": "copy", "targetName": "Copy"})),
+        ),
+        (
+            post.clone(),
             format!("{ns}/segments/s/constraints"),
             Some(
                 json!({"type": "STRING_COMPARISON_TYPE", "property": "p", "operator": "eq", "value": "y"}),

@@ -58,4 +58,13 @@ impl Extensions for ExtensionsApi {
             service::extensions::list_segment_usage(&self.state, request.into_inner()).await?,
         ))
     }
+
+    async fn copy_namespace(
+        &self,
+        request: Request<ext::CopyNamespaceRequest>,
+    ) -> Result<Response<pb::Namespace>, Status> {
+        Ok(Response::new(
+            service::extensions::copy_namespace(&self.state, request.into_inner()).await?,
+        ))
+    }
 }

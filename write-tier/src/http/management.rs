@@ -395,6 +395,13 @@ query_handler!(
     []
 );
 
+/// `POST /api/v1/namespaces/{key}/copy`: the body names the new namespace.
+async fn copy_namespace(state: Data, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse> {
+    let mut m: flipt_proto::flipt::extensions::CopyNamespaceRequest = decode(&body)?;
+    m.key = path(&req, "key");
+    respond(&service::extensions::copy_namespace(&state, m).await?)
+}
+
 // Only PUT owns the literal `order` segment in Flipt's gateway: GET and DELETE there address a
 // rule or rollout whose id is "order", as they would through `{id}`.
 
@@ -538,7 +545,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(get_namespace))
             .route(web::put().to(update_namespace))
             .route(web::delete().to(delete_namespace)),
-    );
+    )
+    .service(resource("/api/v1/namespaces/{key}/copy").route(web::post().to(copy_namespace)));
     let ns = "/api/v1/namespaces/{ns}";
     let rollouts = format!("{ns}/flags/{{flagKey}}/rollouts");
     cfg.service(

@@ -1,18 +1,21 @@
 //! This implementation's additions for the dashboard (package `flipt.extensions`, not Flipt v1):
-//! server-side flag and segment copy, and segment usage.
+//! server-side flag, segment and namespace copy, and segment usage.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use flipt_proto::flipt as pb;
 use flipt_proto::flipt::extensions as ext;
 use flipt_shared::store::entity::{
-    constraint, distribution, flag, rollout, rollout_segment, rollout_segment_reference,
+    constraint, distribution, flag, namespace, rollout, rollout_segment, rollout_segment_reference,
     rollout_threshold, rule, rule_segment, segment, variant,
 };
 use flipt_shared::store::{now, read, unique_violation, DbTime};
 use flipt_shared::{Error, Result};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
 use super::{begin, bump_revision, check_len, namespace_or_default, namespaces, new_id, require};
 use crate::state::AppState;
@@ -550,4 +553,347 @@ pub async fn list_segment_usage(
         })
         .collect();
     Ok(ext::SegmentUsageList { segments })
+}
+
+/// Rows per multi-row INSERT of a namespace copy: at most ten columns each, so a statement stays
+/// far below every backend's bind-parameter limit (SQLite's historical 999 included).
+const INSERT_CHUNK: usize = 50;
+
+/// Inserts `rows` with multi-row statements of at most [`INSERT_CHUNK`] rows.
+async fn insert_all<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<()>
+where
+    A: ActiveModelTrait + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(INSERT_CHUNK).collect();
+        <A::Entity as EntityTrait>::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+fn namespace_not_unique(key: &str) -> Error {
+    Error::invalid(format!("namespace \"{key}\" is not unique"))
+}
+
+/// `CopyNamespace`: creates namespace `target_key` (revision 1, like a create) holding a copy of
+/// every segment (with its constraints) and every flag (variants, default variant, metadata,
+/// rules with their segments and distributions re-mapped to the new variant ids, rollouts) of
+/// namespace `key`, in one transaction. Every row gets a new id; ranks are kept, and rows listed
+/// in creation order keep the source's order. The source is locked for the copy, so it sees one
+/// consistent state; the target must not exist.
+pub async fn copy_namespace(
+    state: &AppState,
+    req: ext::CopyNamespaceRequest,
+) -> Result<pb::Namespace> {
+    require("targetKey", &req.target_key)?;
+    check_target_key(&req.target_key)?;
+    require("targetName", &req.target_name)?;
+    check_len("targetName", &req.target_name)?;
+    let source_ns = namespace_or_default(&req.key);
+    let target_ns = req.target_key.clone();
+
+    // The target has no row to lock yet (see `create_namespace`); the source's row is locked
+    // instead, which holds off its writers (they lock it first) until the copy commits.
+    let txn = super::begin_unlocked(state).await?;
+    let mut source = namespace::Entity::find_by_id(source_ns.clone());
+    if txn.get_database_backend() != DbBackend::Sqlite {
+        source = source.lock_exclusive();
+    }
+    if source.one(&txn).await?.is_none() {
+        return Err(namespaces::not_found(&source_ns));
+    }
+    if read::find_namespace(&txn, &target_ns).await?.is_some() {
+        return Err(namespace_not_unique(&target_ns));
+    }
+
+    let at = now();
+    namespace::Entity::insert(namespace::ActiveModel {
+        key: Set(target_ns.clone()),
+        name: Set(req.target_name),
+        description: Set(req.target_description),
+        protected: Set(false),
+        created_at: Set(at),
+        updated_at: Set(at),
+        state_modified_at: Set(Some(at)),
+        revision: Set(1),
+    })
+    .exec_without_returning(&txn)
+    .await
+    .map_err(|e| unique_violation(e, || namespace_not_unique(&target_ns).to_string()))?;
+
+    // Segments and constraints first: rules and rollouts reference them.
+    let segments = segment::Entity::find()
+        .filter(segment::Column::NamespaceKey.eq(&source_ns))
+        .order_by_asc(segment::Column::CreatedAt)
+        .order_by_asc(segment::Column::Key)
+        .all(&txn)
+        .await?;
+    let rows = segments
+        .into_iter()
+        .enumerate()
+        .map(|(n, s)| segment::ActiveModel {
+            namespace_key: Set(target_ns.clone()),
+            key: Set(s.key),
+            name: Set(s.name),
+            description: Set(s.description),
+            match_type: Set(s.match_type),
+            created_at: Set(nth(at, n)),
+            updated_at: Set(nth(at, n)),
+        });
+    insert_all(&txn, rows.collect()).await?;
+    let constraints = constraint::Entity::find()
+        .filter(constraint::Column::NamespaceKey.eq(&source_ns))
+        .order_by_asc(constraint::Column::CreatedAt)
+        .order_by_asc(constraint::Column::Id)
+        .all(&txn)
+        .await?;
+    let rows = constraints
+        .into_iter()
+        .enumerate()
+        .map(|(n, c)| constraint::ActiveModel {
+            id: Set(new_id()),
+            namespace_key: Set(target_ns.clone()),
+            segment_key: Set(c.segment_key),
+            constraint_type: Set(c.constraint_type),
+            property: Set(c.property),
+            operator: Set(c.operator),
+            value: Set(c.value),
+            description: Set(c.description),
+            created_at: Set(nth(at, n)),
+            updated_at: Set(nth(at, n)),
+        });
+    insert_all(&txn, rows.collect()).await?;
+
+    // Flags without their default variant (it references a variant inserted below).
+    let flags = flag::Entity::find()
+        .filter(flag::Column::NamespaceKey.eq(&source_ns))
+        .order_by_asc(flag::Column::CreatedAt)
+        .order_by_asc(flag::Column::Key)
+        .all(&txn)
+        .await?;
+    let defaults: Vec<(String, String)> = flags
+        .iter()
+        .filter_map(|f| Some((f.key.clone(), f.default_variant_id.clone()?)))
+        .collect();
+    let rows = flags
+        .into_iter()
+        .enumerate()
+        .map(|(n, f)| flag::ActiveModel {
+            namespace_key: Set(target_ns.clone()),
+            key: Set(f.key),
+            name: Set(f.name),
+            description: Set(f.description),
+            enabled: Set(f.enabled),
+            flag_type: Set(f.flag_type),
+            default_variant_id: Set(None),
+            metadata: Set(f.metadata),
+            created_at: Set(nth(at, n)),
+            updated_at: Set(nth(at, n)),
+        });
+    insert_all(&txn, rows.collect()).await?;
+
+    let variants = variant::Entity::find()
+        .filter(variant::Column::NamespaceKey.eq(&source_ns))
+        .order_by_asc(variant::Column::CreatedAt)
+        .order_by_asc(variant::Column::Id)
+        .all(&txn)
+        .await?;
+    let mut variant_ids: HashMap<String, String> = HashMap::new();
+    let mut attachments: Vec<(String, String)> = Vec::new();
+    let mut rows = Vec::with_capacity(variants.len());
+    for (n, v) in variants.into_iter().enumerate() {
+        let id = new_id();
+        let attachment = read::attachment_text(&v.attachment);
+        if !attachment.is_empty() {
+            attachments.push((id.clone(), attachment));
+        }
+        variant_ids.insert(v.id, id.clone());
+        rows.push(variant::ActiveModel {
+            id: Set(id),
+            namespace_key: Set(target_ns.clone()),
+            flag_key: Set(v.flag_key),
+            key: Set(v.key),
+            name: Set(v.name),
+            description: Set(v.description),
+            attachment: sea_orm::ActiveValue::NotSet,
+            created_at: Set(nth(at, n)),
+            updated_at: Set(nth(at, n)),
+        });
+    }
+    insert_all(&txn, rows).await?;
+    // The attachment column is JSON on some backends: written through the variants' own path.
+    for (id, attachment) in attachments {
+        super::variants::set_attachment(&txn, &id, Some(attachment)).await?;
+    }
+    for (flag_key, source_id) in defaults {
+        let Some(id) = variant_ids.get(&source_id) else {
+            continue;
+        };
+        flag::Entity::update_many()
+            .col_expr(flag::Column::DefaultVariantId, Expr::value(id.clone()))
+            .filter(flag::Column::NamespaceKey.eq(&target_ns))
+            .filter(flag::Column::Key.eq(&flag_key))
+            .exec(&txn)
+            .await?;
+    }
+
+    // Rules with their segment links and distributions.
+    let rules = rule::Entity::find()
+        .filter(rule::Column::NamespaceKey.eq(&source_ns))
+        .order_by_asc(rule::Column::FlagKey)
+        .order_by_asc(rule::Column::Rank)
+        .order_by_asc(rule::Column::CreatedAt)
+        .order_by_asc(rule::Column::Id)
+        .all(&txn)
+        .await?;
+    let mut rule_ids: HashMap<String, String> = HashMap::new();
+    let rows = rules.into_iter().enumerate().map(|(n, r)| {
+        let id = new_id();
+        rule_ids.insert(r.id, id.clone());
+        rule::ActiveModel {
+            id: Set(id),
+            namespace_key: Set(target_ns.clone()),
+            flag_key: Set(r.flag_key),
+            rank: Set(r.rank),
+            segment_operator: Set(r.segment_operator),
+            created_at: Set(nth(at, n)),
+            updated_at: Set(nth(at, n)),
+        }
+    });
+    let rows: Vec<_> = rows.collect();
+    insert_all(&txn, rows).await?;
+    let links = rule_segment::Entity::find()
+        .filter(rule_segment::Column::NamespaceKey.eq(&source_ns))
+        .all(&txn)
+        .await?;
+    let mut rows = Vec::with_capacity(links.len());
+    for link in links {
+        rows.push(rule_segment::ActiveModel {
+            rule_id: Set(mapped(&rule_ids, &link.rule_id, "rule")?),
+            namespace_key: Set(target_ns.clone()),
+            segment_key: Set(link.segment_key),
+        });
+    }
+    insert_all(&txn, rows).await?;
+    let source_rules = Query::select()
+        .column(rule::Column::Id)
+        .from(rule::Entity)
+        .and_where(Expr::col(rule::Column::NamespaceKey).eq(&source_ns))
+        .to_owned();
+    let distributions = distribution::Entity::find()
+        .filter(distribution::Column::RuleId.in_subquery(source_rules))
+        .order_by_asc(distribution::Column::CreatedAt)
+        .order_by_asc(distribution::Column::Id)
+        .all(&txn)
+        .await?;
+    let mut rows = Vec::with_capacity(distributions.len());
+    for (n, d) in distributions.into_iter().enumerate() {
+        rows.push(distribution::ActiveModel {
+            id: Set(new_id()),
+            rule_id: Set(mapped(&rule_ids, &d.rule_id, "rule")?),
+            variant_id: Set(mapped(&variant_ids, &d.variant_id, "variant")?),
+            rollout: Set(d.rollout),
+            created_at: Set(nth(at, n)),
+            updated_at: Set(nth(at, n)),
+        });
+    }
+    insert_all(&txn, rows).await?;
+
+    // Rollouts with their threshold or segment member and its segment references.
+    let rollouts = rollout::Entity::find()
+        .filter(rollout::Column::NamespaceKey.eq(&source_ns))
+        .order_by_asc(rollout::Column::FlagKey)
+        .order_by_asc(rollout::Column::Rank)
+        .order_by_asc(rollout::Column::CreatedAt)
+        .order_by_asc(rollout::Column::Id)
+        .all(&txn)
+        .await?;
+    let mut rollout_ids: HashMap<String, String> = HashMap::new();
+    let rows = rollouts.into_iter().enumerate().map(|(n, r)| {
+        let id = new_id();
+        rollout_ids.insert(r.id, id.clone());
+        rollout::ActiveModel {
+            id: Set(id),
+            namespace_key: Set(target_ns.clone()),
+            flag_key: Set(r.flag_key),
+            rollout_type: Set(r.rollout_type),
+            description: Set(r.description),
+            rank: Set(r.rank),
+            created_at: Set(nth(at, n)),
+            updated_at: Set(nth(at, n)),
+        }
+    });
+    let rows: Vec<_> = rows.collect();
+    insert_all(&txn, rows).await?;
+    let thresholds = rollout_threshold::Entity::find()
+        .filter(rollout_threshold::Column::NamespaceKey.eq(&source_ns))
+        .all(&txn)
+        .await?;
+    let mut rows = Vec::with_capacity(thresholds.len());
+    for t in thresholds {
+        rows.push(rollout_threshold::ActiveModel {
+            id: Set(new_id()),
+            namespace_key: Set(target_ns.clone()),
+            rollout_id: Set(mapped(&rollout_ids, &t.rollout_id, "rollout")?),
+            percentage: Set(t.percentage),
+            value: Set(t.value),
+        });
+    }
+    insert_all(&txn, rows).await?;
+    let source_rollouts = Query::select()
+        .column(rollout::Column::Id)
+        .from(rollout::Entity)
+        .and_where(Expr::col(rollout::Column::NamespaceKey).eq(&source_ns))
+        .to_owned();
+    let members = rollout_segment::Entity::find()
+        .filter(rollout_segment::Column::RolloutId.in_subquery(source_rollouts))
+        .all(&txn)
+        .await?;
+    let mut member_ids: HashMap<String, String> = HashMap::new();
+    let mut rows = Vec::with_capacity(members.len());
+    for m in members {
+        let id = new_id();
+        member_ids.insert(m.id, id.clone());
+        rows.push(rollout_segment::ActiveModel {
+            id: Set(id),
+            rollout_id: Set(mapped(&rollout_ids, &m.rollout_id, "rollout")?),
+            value: Set(m.value),
+            segment_operator: Set(m.segment_operator),
+        });
+    }
+    insert_all(&txn, rows).await?;
+    let references = rollout_segment_reference::Entity::find()
+        .filter(rollout_segment_reference::Column::NamespaceKey.eq(&source_ns))
+        .all(&txn)
+        .await?;
+    let mut rows = Vec::with_capacity(references.len());
+    for r in references {
+        rows.push(rollout_segment_reference::ActiveModel {
+            rollout_segment_id: Set(mapped(
+                &member_ids,
+                &r.rollout_segment_id,
+                "rollout segment",
+            )?),
+            namespace_key: Set(target_ns.clone()),
+            segment_key: Set(r.segment_key),
+        });
+    }
+    insert_all(&txn, rows).await?;
+
+    let created = read::find_namespace(&txn, &target_ns)
+        .await?
+        .ok_or_else(|| Error::internal_msg("copied namespace vanished"))?;
+    super::commit(state, txn, &target_ns).await?;
+    Ok(read::namespace_message(created))
+}
+
+/// The copy's id for a source id read in the same transaction.
+fn mapped(ids: &HashMap<String, String>, source_id: &str, entity: &str) -> Result<String> {
+    ids.get(source_id)
+        .cloned()
+        .ok_or_else(|| Error::internal_msg(format!("copy references an unknown {entity}")))
 }

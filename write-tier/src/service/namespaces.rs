@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use super::{begin, bump_revision, check_key_format, check_len, require, DEFAULT_NAMESPACE};
 use crate::state::AppState;
 
-fn not_found(key: &str) -> Error {
+pub(crate) fn not_found(key: &str) -> Error {
     Error::not_found(format!("namespace \"{key}\" not found"))
 }
 
