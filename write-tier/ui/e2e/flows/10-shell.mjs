@@ -451,7 +451,8 @@ export default async function shell({ page, origin, api, toast, scoped, lbl, hea
       const body = await res.json();
       await route.fulfill({
         response: res,
-        json: { ...body, updateAvailable: true, latestVersion: 'v9.9.9', latestVersionURL: 'https://example.com/releases/v9.9.9' },
+        // A light operator bar colour: the bell must switch to dark ink with the rest of the bar.
+        json: { ...body, updateAvailable: true, latestVersion: 'v9.9.9', latestVersionURL: 'https://example.com/releases/v9.9.9', ui: { ...body.ui, topbarColor: '#fde047' } },
       });
     });
     try {
@@ -459,6 +460,8 @@ export default async function shell({ page, origin, api, toast, scoped, lbl, hea
       await page.reload();
       await heading('Flags');
       const bell = page.getByRole('button', { name: 'Update available, not seen yet' });
+      const ink = await bell.evaluate((e) => getComputedStyle(e).color);
+      assert(ink === 'rgb(0, 0, 0)', `bell colour on a light bar: ${ink}`);
       await bell.click();
       const card = page.getByRole('region', { name: 'Update Available' });
       await card.getByText('v9.9.9').waitFor();
