@@ -67,6 +67,9 @@ export function SortableCards<T extends { id: string }>(props: Props<T>) {
 
   const onKey = (e: KeyboardEvent, item: T, index: number) => {
     if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+    // Alt+Arrow belongs to form controls inside the card's quick edit (it opens a select's list).
+    const target = e.target as HTMLElement;
+    if (target.closest('input, select, textarea')) return;
     e.preventDefault();
     void move(index, index + (e.key === 'ArrowUp' ? -1 : 1), item.id);
   };
