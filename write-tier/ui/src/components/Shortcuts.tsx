@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useLocation, useNavigate } from 'react-router';
-import { listPageOf } from '../lib/palette';
+import { shortcutFor } from '../lib/shortcuts';
 import { useReadOnly } from './Meta';
 import { Modal } from './Modal';
 
@@ -40,32 +40,25 @@ export function useGlobalShortcuts({ onPalette, onHelp }: { onPalette: () => voi
 
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
+      if (e.defaultPrevented) return;
       const l = latest.current;
-      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k') {
-        // Not on top of another dialog (a form panel with unsaved changes, a confirmation).
-        if (document.querySelector('dialog[open]:not(.palette)')) return;
-        e.preventDefault();
-        l.onPalette();
-        return;
-      }
-      if (e.defaultPrevented || e.repeat || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (isEditable(e.target) || document.querySelector('dialog[open]')) return;
-      if (e.key === '/') {
-        const search = document.getElementById('list-search');
-        if (search instanceof HTMLInputElement) {
-          e.preventDefault();
-          search.focus();
-          search.select();
-        }
-      } else if (e.key === 'c' && !e.shiftKey) {
-        const list = listPageOf(l.pathname);
-        if (list && !l.readOnly) {
-          e.preventDefault();
-          l.navigate(`${l.pathname.replace(/\/$/, '')}/new`);
-        }
-      } else if (e.key === '?') {
-        e.preventDefault();
-        l.onHelp();
+      const search = document.getElementById('list-search');
+      const action = shortcutFor(e, {
+        typing: isEditable(e.target),
+        otherDialogOpen: document.querySelector('dialog[open]:not(.palette)') !== null,
+        dialogOpen: document.querySelector('dialog[open]') !== null,
+        pathname: l.pathname,
+        readOnly: l.readOnly,
+        hasSearch: search instanceof HTMLInputElement && !search.disabled,
+      });
+      if (!action) return;
+      e.preventDefault();
+      if (action.kind === 'palette') l.onPalette();
+      else if (action.kind === 'help') l.onHelp();
+      else if (action.kind === 'new') l.navigate(action.to);
+      else if (search instanceof HTMLInputElement) {
+        search.focus();
+        search.select();
       }
     };
     window.addEventListener('keydown', onKeyDown);
