@@ -29,6 +29,8 @@ const ENTITY_ROWS = 8;
 interface Entities {
   flags: EntityHit[];
   segments: EntityHit[];
+  /** The namespace has more flags or segments than were loaded. */
+  truncated: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ async function loadEntities(ns: string): Promise<Entities> {
   return {
     flags: (f.flags ?? []).map(({ key, name }) => ({ key, name })),
     segments: (s.segments ?? []).map(({ key, name }) => ({ key, name })),
+    truncated: Boolean(f.nextPageToken) || Boolean(s.nextPageToken),
   };
 }
 
@@ -329,6 +332,9 @@ export default function CommandPalette({ open, onClose, onHelp }: Props) {
               </span>
             )}
             {searching && <span className="palette-searching">Searching…</span>}
+            {!searching && wantsEntities && entities?.data.truncated && (
+              <span className="palette-searching">Searching the first {ENTITY_LIMIT.toLocaleString('en')} flags and segments</span>
+            )}
           </p>
         </div>
       )}
