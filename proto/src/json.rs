@@ -211,7 +211,7 @@ impl<S: Serializer> Serializer for NonFinite<S> {
     type SerializeTuple = NonFinite<S::SerializeTuple>;
     type SerializeTupleStruct = NonFinite<S::SerializeTupleStruct>;
     type SerializeTupleVariant = NonFinite<S::SerializeTupleVariant>;
-    type SerializeMap = NonFinite<S::SerializeMap>;
+    type SerializeMap = SortedMap<S::SerializeMap>;
     type SerializeStruct = NonFinite<S::SerializeStruct>;
     type SerializeStructVariant = NonFinite<S::SerializeStructVariant>;
 
@@ -320,7 +320,11 @@ impl<S: Serializer> Serializer for NonFinite<S> {
     }
 
     fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, Self::Error> {
-        self.0.serialize_map(len).map(NonFinite)
+        Ok(SortedMap {
+            inner: self.0.serialize_map(len)?,
+            entries: Vec::with_capacity(len.unwrap_or(0)),
+            key: None,
+        })
     }
 
     fn serialize_struct(
@@ -400,20 +404,48 @@ impl<S: SerializeTupleVariant> SerializeTupleVariant for NonFinite<S> {
     }
 }
 
-impl<S: SerializeMap> SerializeMap for NonFinite<S> {
+/// A map written in key order, as Go's `protojson` writes every map. Most maps here are
+/// `BTreeMap`s and sorted already, but `google.protobuf.Struct` (flag metadata) is a `HashMap`
+/// in pbjson-types, whose order would change from one response to the next. Entries are
+/// rendered on their own, then written sorted by key.
+struct SortedMap<S> {
+    inner: S,
+    entries: Vec<(String, Box<serde_json::value::RawValue>)>,
+    key: Option<String>,
+}
+
+impl<S: SerializeMap> SerializeMap for SortedMap<S> {
     type Ok = S::Ok;
     type Error = S::Error;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), S::Error> {
-        self.0.serialize_key(&Wrap(key))
+        // Proto JSON map keys are always strings (integer and boolean keys are quoted).
+        let key = match serde_json::to_value(key).map_err(serde::ser::Error::custom)? {
+            Value::String(key) => key,
+            other => other.to_string(),
+        };
+        self.key = Some(key);
+        Ok(())
     }
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), S::Error> {
-        self.0.serialize_value(&Wrap(value))
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| serde::ser::Error::custom("map value without a key"))?;
+        let text = to_string(value).map_err(serde::ser::Error::custom)?;
+        let raw =
+            serde_json::value::RawValue::from_string(text).map_err(serde::ser::Error::custom)?;
+        self.entries.push((key, raw));
+        Ok(())
     }
 
-    fn end(self) -> Result<S::Ok, S::Error> {
-        self.0.end()
+    fn end(mut self) -> Result<S::Ok, S::Error> {
+        self.entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, value) in &self.entries {
+            self.inner.serialize_entry(key, value)?;
+        }
+        self.inner.end()
     }
 }
 

@@ -501,3 +501,50 @@ fn float_formatting_matches_string_formatting() {
         }
     }
 }
+
+#[test]
+fn struct_keys_are_written_in_key_order_at_every_depth() {
+    use pbjson_types::{value::Kind, Struct, Value};
+    let string = |s: &str| Value {
+        kind: Some(Kind::StringValue(s.to_owned())),
+    };
+    let number = |n: f64| Value {
+        kind: Some(Kind::NumberValue(n)),
+    };
+    // Enough keys that a hash map's iteration order is practically never sorted by chance.
+    let keys = [
+        "zeta", "alpha", "mike", "bravo", "yankee", "charlie", "x-ray", "delta", "echo", "Zulu",
+        "émile", "10", "9",
+    ];
+    let nested = Struct {
+        fields: keys.iter().map(|k| (k.to_string(), number(1.5))).collect(),
+    };
+    let mut fields: std::collections::HashMap<String, Value> =
+        keys.iter().map(|k| (k.to_string(), string(k))).collect();
+    fields.insert(
+        "nested".into(),
+        Value {
+            kind: Some(Kind::StructValue(nested)),
+        },
+    );
+    let flag = Flag {
+        key: "f".into(),
+        metadata: Some(Struct { fields }),
+        ..Default::default()
+    };
+    let text = to_string(&flag).unwrap();
+    let mut sorted: Vec<&str> = keys.to_vec();
+    sorted.sort();
+    let inner = sorted
+        .iter()
+        .map(|k| format!("\"{k}\":1.5"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut outer: Vec<String> = sorted.iter().map(|k| format!("\"{k}\":\"{k}\"")).collect();
+    outer.push(format!("\"nested\":{{{inner}}}"));
+    outer.sort();
+    let expected = format!("\"metadata\":{{{}}}", outer.join(","));
+    assert!(text.contains(&expected), "{text}\nexpected {expected}");
+    // The same bytes every time.
+    assert_eq!(text, to_string(&flag).unwrap());
+}

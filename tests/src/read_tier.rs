@@ -86,7 +86,8 @@ async fn select_only_postgres_reader_follows_writes() {
 
 backend_tests!(
     read_instance_follows_writes,
-    standalone_reads_its_own_writes
+    standalone_reads_its_own_writes,
+    concurrent_writers_read_their_own_writes
 );
 
 async fn read_instance_follows_writes(backend: Backend) {
@@ -313,5 +314,29 @@ async fn standalone_reads_its_own_writes(backend: Backend) {
     assert_eq!(status, 200);
     let (status, err) = app.post("/evaluate/v1/variant", boolean_req("", "v")).await;
     assert_error(status, &err, 404, 5, "flag \"default/v\" not found");
+    app.shutdown().await;
+}
+
+/// Writes to one namespace committed at the same time share the snapshot reloads after them
+/// (a reload that began after a commit covers it); each writer still evaluates its own write
+/// in the very next request.
+async fn concurrent_writers_read_their_own_writes(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let fx = Fx::new(&app, "default").await;
+    for round in 0..4 {
+        let writers = (0..8).map(|i| {
+            let (app, fx) = (&app, &fx);
+            async move {
+                let key = format!("c{round}-{i}");
+                fx.flag(&key, true, i % 2 == 0).await;
+                let (status, resp) = app
+                    .post("/evaluate/v1/boolean", boolean_req("", &key))
+                    .await;
+                assert_eq!(status, 200, "{key}: {resp}");
+                assert_boolean(&resp, &key, i % 2 == 0, "DEFAULT", &[]);
+            }
+        });
+        futures::future::join_all(writers).await;
+    }
     app.shutdown().await;
 }

@@ -57,6 +57,22 @@ pub async fn versions(db: &impl ConnectionTrait) -> Result<Vec<(String, Version)
         .collect())
 }
 
+/// One namespace's version; `None` when it does not exist. Read inside a mutation's transaction
+/// it is the version that mutation produces.
+pub async fn version_of(db: &impl ConnectionTrait, key: &str) -> Result<Option<Version>, DbErr> {
+    let row: Option<(i64, DbTime)> = namespace::Entity::find_by_id(key.to_owned())
+        .select_only()
+        .column(namespace::Column::Revision)
+        .column(namespace::Column::CreatedAt)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(row.map(|(revision, created_at)| Version {
+        created_at: pair(created_at),
+        revision,
+    }))
+}
+
 /// Loads a namespace and its version consistently; `None` when it does not exist.
 pub async fn load_namespace(
     db: &DatabaseConnection,

@@ -64,14 +64,14 @@ pub(crate) async fn commit(
     txn: DatabaseTransaction,
     namespace_key: &str,
 ) -> Result<()> {
-    // The revision this commit produces, read inside the transaction, for the announcement.
-    let revision = match &state.notifier {
-        Some(_) => namespace::Entity::find_by_id(namespace_key.to_owned())
-            .one(&txn)
-            .await?
-            .map(|n| n.revision),
-        None => None,
+    // The version this commit produces, read inside the transaction: announced to read
+    // instances, and lets this process skip a reload another commit's reload already covered.
+    let written = if state.notifier.is_some() || state.reader.is_some() {
+        flipt_shared::store::snapshot::version_of(&txn, namespace_key).await?
+    } else {
+        None
     };
+    let revision = written.map(|v| v.revision);
     txn.commit().await?;
     if let (Some(notifier), Some(revision)) = (&state.notifier, revision) {
         // Off the request path: a slow or absent Redis must not slow writes (polling covers it).
@@ -89,7 +89,7 @@ pub(crate) async fn commit(
         });
     }
     if let Some(reader) = &state.reader {
-        if let Err(err) = reader.cache.refresh(namespace_key).await {
+        if let Err(err) = reader.cache.refresh(namespace_key, written).await {
             // The poller retries; evaluations see the change at its next tick.
             tracing::warn!(namespace = namespace_key, error = %err, "snapshot refresh after commit failed");
         }
