@@ -363,3 +363,170 @@ async fn snapshot_document_and_etag(backend: Backend) {
     assert!(empty.flags.is_empty());
     app.shutdown().await;
 }
+
+/// A snapshot answer as bytes, with the headers the encoding tests look at.
+struct RawReply {
+    status: u16,
+    etag: Option<String>,
+    encoding: Option<String>,
+    vary: Option<String>,
+    length: Option<u64>,
+    body: Vec<u8>,
+}
+
+async fn fetch_raw(
+    http: &reqwest::Client,
+    base: &str,
+    ns: &str,
+    headers: &[(&str, &str)],
+) -> RawReply {
+    let mut req = http.get(format!("{base}{PATH}/{ns}"));
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let resp = req.send().await.expect("snapshot request");
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    RawReply {
+        status: resp.status().as_u16(),
+        etag: header("etag"),
+        encoding: header("content-encoding"),
+        vary: header("vary"),
+        length: header("content-length").and_then(|v| v.parse().ok()),
+        body: resp.bytes().await.expect("body").to_vec(),
+    }
+}
+
+fn join<'a>(a: &[(&'a str, &'a str)], b: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    a.iter().chain(b).copied().collect()
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read as _;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("a valid gzip body");
+    out
+}
+
+backend_tests!(snapshot_gzip_and_identity_encodings);
+
+/// `Accept-Encoding: gzip` gets the document gzip-compressed, everyone else the JSON text; both
+/// decode to the same bytes, with the same ETag, and `If-None-Match` answers 304 either way.
+/// Covers a small document (kept as text too) and one over 64 KiB (kept only compressed and
+/// decompressed per response).
+async fn snapshot_gzip_and_identity_encodings(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    build(&app).await;
+    // Namespace `big`: one variant whose 96 KiB attachment appears in every gate's document.
+    let fx = Fx::new(&app, "big").await;
+    let attachment = serde_json::to_string(
+        &(0..4500)
+            .map(|i| (format!("key-{i:05}"), Value::from(format!("value {i}"))))
+            .collect::<serde_json::Map<_, _>>(),
+    )
+    .expect("json");
+    assert!(attachment.len() > 96 * 1024, "{}", attachment.len());
+    fx.segment("everyone", false).await;
+    fx.flag("huge", false, true).await;
+    let variant = fx.variant("huge", "on", &attachment).await;
+    let rule = fx.rule("huge", 1, &["everyone"], false).await;
+    fx.dist("huge", &rule, &variant, 100.0).await;
+    let read = ReadApp::spawn(app.database_url()).await;
+    synced(&app, &read, "snap").await;
+    synced(&app, &read, "big").await;
+    // Without reqwest's own decompression, whatever features are enabled.
+    let http = reqwest::Client::builder()
+        .no_gzip()
+        .build()
+        .expect("client");
+
+    for ns in ["snap", "big"] {
+        for version in [None, Some("1.47.0")] {
+            let mut base: Vec<(&str, &str)> = Vec::new();
+            if let Some(v) = version {
+                base.push(("X-Flipt-Accept-Server-Version", v));
+            }
+            let what = format!("{ns}, version {version:?}");
+
+            let identity = fetch_raw(&http, &read.http_base, ns, &base).await;
+            assert_eq!(identity.status, 200, "{what}");
+            assert_eq!(identity.encoding, None, "{what}");
+            assert_eq!(identity.vary.as_deref(), Some("Accept-Encoding"), "{what}");
+            assert_eq!(identity.length, Some(identity.body.len() as u64), "{what}");
+            let doc: Value = serde_json::from_slice(&identity.body).expect("json document");
+            assert_eq!(doc["namespace"]["key"], ns, "{what}");
+            if ns == "big" {
+                assert!(identity.body.len() > 96 * 1024, "{what}");
+                assert_eq!(
+                    doc["flags"][0]["rules"][0]["distributions"][0]["variantAttachment"],
+                    attachment,
+                    "{what}"
+                );
+            }
+            let etag = identity.etag.clone().expect("ETag");
+
+            for accept in ["gzip", "deflate, gzip;q=0.5", "br, *"] {
+                let gzip = fetch_raw(
+                    &http,
+                    &read.http_base,
+                    ns,
+                    &join(&base, &[("Accept-Encoding", accept)]),
+                )
+                .await;
+                assert_eq!(gzip.status, 200, "{what}, {accept}");
+                assert_eq!(gzip.encoding.as_deref(), Some("gzip"), "{what}, {accept}");
+                assert_eq!(gzip.vary.as_deref(), Some("Accept-Encoding"), "{what}");
+                assert_eq!(
+                    gzip.etag.as_deref(),
+                    Some(etag.as_str()),
+                    "{what}, {accept}"
+                );
+                assert_eq!(gzip.length, Some(gzip.body.len() as u64), "{what}");
+                if ns == "big" {
+                    assert!(
+                        gzip.body.len() * 4 < identity.body.len(),
+                        "{what}: compresses"
+                    );
+                }
+                assert_eq!(gunzip(&gzip.body), identity.body, "{what}, {accept}");
+            }
+            for accept in ["identity", "gzip;q=0", "br", "gzip;q=0, *"] {
+                let plain = fetch_raw(
+                    &http,
+                    &read.http_base,
+                    ns,
+                    &join(&base, &[("Accept-Encoding", accept)]),
+                )
+                .await;
+                assert_eq!(plain.encoding, None, "{what}, {accept}");
+                assert_eq!(plain.body, identity.body, "{what}, {accept}");
+            }
+
+            // Conditional requests: 304, empty body, unaffected by the encoding.
+            for accept in [None, Some("gzip")] {
+                let mut h = join(&base, &[("If-None-Match", etag.as_str())]);
+                if let Some(a) = accept {
+                    h.push(("Accept-Encoding", a));
+                }
+                let not_modified = fetch_raw(&http, &read.http_base, ns, &h).await;
+                assert_eq!(not_modified.status, 304, "{what}, {accept:?}");
+                assert!(not_modified.body.is_empty(), "{what}");
+                assert_eq!(not_modified.encoding, None, "{what}");
+                assert_eq!(not_modified.etag.as_deref(), Some(etag.as_str()), "{what}");
+            }
+        }
+    }
+
+    // The standalone write tier serves the same encodings.
+    let gzip = fetch_raw(&http, &app.http_base, "big", &[("Accept-Encoding", "gzip")]).await;
+    let identity = fetch_raw(&http, &read.http_base, "big", &[]).await;
+    assert_eq!(gzip.encoding.as_deref(), Some("gzip"));
+    assert_eq!(gunzip(&gzip.body), identity.body);
+    app.shutdown().await;
+}
