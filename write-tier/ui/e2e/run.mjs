@@ -592,13 +592,13 @@ async function main() {
       const s = await api('GET', `${D}/segments/${seg}`);
       assert(s.status === 200 && s.body.constraints.length === 1, `${seg}: ${JSON.stringify(s.body)}`);
     }
-    // A second copy under the same key is refused with the server's message.
+    // A second copy under the same key is blocked by the dialog's preview, before any write.
     await page.goto(`${origin}/namespaces/E2E-Space/flags/pricing`);
     await page.locator('summary', { hasText: 'Actions' }).click();
     await page.getByRole('button', { name: 'Copy to Namespace' }).click();
     await dlg.getByLabel('New key').fill('pricing-copy');
-    await dlg.getByRole('button', { name: 'Copy' }).click();
-    await dlg.getByRole('alert').filter({ hasText: 'flag "default/pricing-copy" is not unique' }).waitFor();
+    await dlg.getByRole('alert').filter({ hasText: 'The namespace default already has a flag with the key pricing-copy' }).waitFor();
+    assert(await dlg.getByRole('button', { name: 'Copy' }).isDisabled(), 'a taken key blocks the copy');
     await dlg.getByRole('button', { name: 'Cancel' }).click();
     await dlg.waitFor({ state: 'hidden' });
   });

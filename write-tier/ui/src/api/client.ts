@@ -172,6 +172,8 @@ export const api = {
     request<Flag>('POST', `${flagPath(ns, key)}/copy`, { targetNamespaceKey, ...(targetKey ? { targetKey } : {}) }),
   copySegment: (ns: string, key: string, targetNamespaceKey: string, targetKey?: string) =>
     request<Segment>('POST', `${nsPath(ns)}/segments/${enc(key)}/copy`, { targetNamespaceKey, ...(targetKey ? { targetKey } : {}) }),
+  copyNamespace: (key: string, target: { targetKey: string; targetName: string; targetDescription: string }) =>
+    request<Namespace>('POST', `${nsPath(key)}/copy`, target),
   segmentUsage: (ns: string, key: string) =>
     request<{ flags?: SegmentFlagUsage[] }>('GET', `${nsPath(ns)}/segments/${enc(key)}/usage`),
   segmentsUsage: (ns: string) =>

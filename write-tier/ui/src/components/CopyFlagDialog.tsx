@@ -3,6 +3,7 @@ import { useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { copyError, copyTargets } from '../lib/usage';
+import { CopyFlagPreviewBox, useCopyFlagPreview } from './CopyFlagPreview';
 import { Field, invalidProps } from './Field';
 import { Modal } from './Modal';
 import { useNamespaces } from './Namespaces';
@@ -81,6 +82,10 @@ function CopyDialog({
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const err = copyError({ ns, key: sourceKey }, { ns: target, key }, noun);
+  // Flags: which segments the copy reuses or creates, and whether the target key is taken.
+  const withPreview = noun === 'flag';
+  const preview = useCopyFlagPreview(open && withPreview, ns, sourceKey, target, key.trim() || sourceKey, err === null);
+  const blocked = withPreview && err === null && (preview.preview?.conflict ?? null) !== null;
   const title = noun === 'flag' ? 'Copy Flag' : 'Copy Segment';
 
   const close = () => {
@@ -98,7 +103,7 @@ function CopyDialog({
         onSubmit={async (e) => {
           e.preventDefault();
           setTouched(true);
-          if (err || busy) return;
+          if (err || busy || blocked) return;
           setBusy(true);
           setFailure(null);
           try {
@@ -153,6 +158,7 @@ function CopyDialog({
                 {...invalidProps(`${id}-key`, touched || key !== '' ? err : null)}
               />
             </Field>
+            {withPreview && err === null && <CopyFlagPreviewBox state={preview} target={target} id={id} />}
             {failure && (
               <p className="field-error" role="alert">
                 {failure}
@@ -164,7 +170,7 @@ function CopyDialog({
           <button type="button" className="btn" onClick={close}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || err !== null}>
+          <button type="submit" className="btn btn-primary" disabled={busy || err !== null || blocked}>
             {busy && <span className="spinner" aria-hidden="true" />}Copy
           </button>
         </div>
