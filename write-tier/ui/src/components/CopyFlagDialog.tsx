@@ -1,4 +1,4 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
@@ -13,6 +13,8 @@ interface Props {
   open: boolean;
   ns: string;
   onClose: () => void;
+  /** The namespace chosen when the dialog opens (the current one for "Duplicate"). */
+  initialTarget?: string;
 }
 
 /**
@@ -61,6 +63,7 @@ function CopyDialog({
   open,
   ns,
   onClose,
+  initialTarget,
   noun,
   sourceKey,
   copy,
@@ -76,7 +79,12 @@ function CopyDialog({
   const targets = copyTargets(namespaces, ns);
   const toast = useToast();
   const navigate = useNavigate();
-  const [target, setTarget] = useState(targets[0]?.key ?? '');
+  const firstTarget = initialTarget ?? targets[0]?.key ?? '';
+  const [target, setTarget] = useState(firstTarget);
+  // Each opening starts from its own target ("Copy" and "Duplicate" share one dialog).
+  useEffect(() => {
+    if (open) setTarget(firstTarget);
+  }, [open, firstTarget]);
   const [key, setKey] = useState('');
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -92,7 +100,7 @@ function CopyDialog({
     setKey('');
     setTouched(false);
     setFailure(null);
-    setTarget(targets[0]?.key ?? '');
+    setTarget(firstTarget);
     onClose();
   };
 

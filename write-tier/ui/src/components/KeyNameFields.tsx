@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Field, invalidProps } from './Field';
+import { useToast } from './Toasts';
 import { keyFromName, normalizeKey, validateKey, validateRequired } from '../lib/validation';
 
 interface Props {
@@ -13,10 +14,13 @@ interface Props {
 }
 
 /** "Name" (drives the key in create mode) and "Key" fields (§2.4). */
+// Fields count as touched once edited, or when left with a value: leaving an untouched empty
+// field shows no "Required", so the message cannot shift the form under a click on "Cancel".
 export function KeyNameFields({ idPrefix, name, keyValue, onName, onKey, keyDisabled, autoFocus }: Props) {
   const [touched, setTouched] = useState({ name: false, key: false });
   const nameErr = touched.name ? validateRequired(name) : null;
-  const keyErr = touched.key && !keyDisabled ? validateKey(keyValue) : null;
+  // A bad key derived from the name is shown at once, so a disabled Create has a reason.
+  const keyErr = (touched.key || keyValue !== '') && !keyDisabled ? validateKey(keyValue) : null;
   const nameId = `${idPrefix}-name`;
   const keyId = `${idPrefix}-key`;
   return (
@@ -26,9 +30,10 @@ export function KeyNameFields({ idPrefix, name, keyValue, onName, onKey, keyDisa
           id={nameId}
           value={name}
           autoFocus={autoFocus}
-          onBlur={() => setTouched((t) => ({ ...t, name: true }))}
+          onBlur={() => name !== '' && setTouched((t) => ({ ...t, name: true }))}
           onChange={(e) => {
             const next = e.target.value;
+            setTouched((t) => ({ ...t, name: true }));
             const follows = !keyDisabled && (keyValue === '' || keyValue === keyFromName(name));
             onName(next, follows ? keyFromName(next) : keyValue);
           }}
@@ -36,15 +41,57 @@ export function KeyNameFields({ idPrefix, name, keyValue, onName, onKey, keyDisa
         />
       </Field>
       <Field id={keyId} label="Key" error={keyErr}>
-        <input
-          id={keyId}
-          value={keyValue}
-          disabled={keyDisabled}
-          onBlur={() => setTouched((t) => ({ ...t, key: true }))}
-          onChange={(e) => onKey(normalizeKey(e.target.value))}
-          {...invalidProps(keyId, keyErr)}
-        />
+        {keyDisabled ? (
+          <div className="multi-input">
+            <input id={keyId} value={keyValue} disabled />
+            <CopyButton text={keyValue} />
+          </div>
+        ) : (
+          <input
+            id={keyId}
+            value={keyValue}
+            onBlur={() => keyValue !== '' && setTouched((t) => ({ ...t, key: true }))}
+            onChange={(e) => {
+              setTouched((t) => ({ ...t, key: true }));
+              onKey(normalizeKey(e.target.value));
+            }}
+            {...invalidProps(keyId, keyErr)}
+          />
+        )}
       </Field>
     </>
+  );
+}
+
+/**
+ * "Copy to clipboard" next to a key that can no longer be edited (§2.5.2): a check mark replaces
+ * the icon for about two seconds. Stays usable in read-only mode (copying changes nothing).
+ */
+export function CopyButton({ text }: { text: string }) {
+  const toast = useToast();
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return;
+    const t = window.setTimeout(() => setCopied(false), 2000);
+    return () => window.clearTimeout(t);
+  }, [copied]);
+  return (
+    <button
+      type="button"
+      className="btn btn-small"
+      aria-label="Copy to clipboard"
+      title="Copy to clipboard"
+      onClick={async () => {
+        try {
+          await navigator.clipboard.writeText(text);
+          setCopied(true);
+          toast.success('Copied to clipboard');
+        } catch {
+          toast.error('Could not write to the clipboard.');
+        }
+      }}
+    >
+      <span aria-hidden="true">{copied ? '✓' : '⧉'}</span>
+    </button>
   );
 }

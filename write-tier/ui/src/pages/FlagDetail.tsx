@@ -24,7 +24,7 @@ export default function FlagDetail({ tab }: { tab: Tab }) {
   const toast = useToast();
   const flag = useAsync(() => api.getFlag(ns, key), [ns, key]);
   const [deleting, setDeleting] = useState(false);
-  const [copying, setCopying] = useState(false);
+  const [copying, setCopying] = useState<'copy' | 'duplicate' | null>(null);
   const readOnly = useReadOnly();
   const listUrl = `/namespaces/${encodeURIComponent(ns)}/flags`;
 
@@ -55,8 +55,11 @@ export default function FlagDetail({ tab }: { tab: Tab }) {
           Evaluate
         </Link>
         <ActionsMenu>
-          <button type="button" className="menu-item" {...roProps(readOnly)} onClick={() => setCopying(true)}>
+          <button type="button" className="menu-item" {...roProps(readOnly)} onClick={() => setCopying('copy')}>
             Copy to Namespace
+          </button>
+          <button type="button" className="menu-item" {...roProps(readOnly)} onClick={() => setCopying('duplicate')}>
+            Duplicate
           </button>
           <hr className="menu-sep" />
           <button type="button" className="menu-item danger" {...roProps(readOnly)} onClick={() => setDeleting(true)}>
@@ -100,7 +103,15 @@ export default function FlagDetail({ tab }: { tab: Tab }) {
         <div className="empty-state">This tab does not apply to {isBoolean ? 'boolean' : 'variant'} flags.</div>
       )}
       {tab === 'analytics' && <AnalyticsTab />}
-      {!readOnly && <CopyFlagDialog open={copying} ns={ns} flagKey={f.key} onClose={() => setCopying(false)} />}
+      {!readOnly && (
+        <CopyFlagDialog
+          open={copying !== null}
+          ns={ns}
+          flagKey={f.key}
+          initialTarget={copying === 'duplicate' ? ns : undefined}
+          onClose={() => setCopying(null)}
+        />
+      )}
       <ConfirmDialog
         open={deleting}
         title="Delete Flag"
