@@ -6,6 +6,7 @@ import { roProps, useReadOnly } from './Meta';
 import { KeyNameFields } from './KeyNameFields';
 import { READ_ONLY_TITLE } from '../lib/meta';
 import { validateKey, validateRequired } from '../lib/validation';
+import { useUnsavedChangesPrompt } from '../lib/unsaved';
 import { initialMetadataState, metadataOf, sameMetadata, type Metadata, type MetadataState } from '../lib/metadata';
 import { MetadataEditor } from './MetadataEditor';
 
@@ -43,6 +44,8 @@ export function FlagForm({ mode, initial, onSubmit }: Props) {
   const dirty = !same(v, initial) || metaDirty;
   const valid = validateRequired(v.name) === null && (editing || validateKey(v.key) === null) && metadata !== null;
   const isBoolean = v.type === 'BOOLEAN_FLAG_TYPE';
+  // Not while saving: a successful create navigates to the new page with the form still dirty.
+  useUnsavedChangesPrompt(dirty && !busy && !readOnly);
 
   return (
     <form

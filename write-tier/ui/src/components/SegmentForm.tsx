@@ -6,6 +6,7 @@ import { roProps, useReadOnly } from './Meta';
 import { KeyNameFields } from './KeyNameFields';
 import { READ_ONLY_TITLE } from '../lib/meta';
 import { validateKey, validateRequired } from '../lib/validation';
+import { useUnsavedChangesPrompt } from '../lib/unsaved';
 
 export interface SegmentFormValues {
   key: string;
@@ -28,6 +29,8 @@ export function SegmentForm({ mode, initial, onSubmit }: Props) {
   const readOnly = useReadOnly();
   const dirty = JSON.stringify(v) !== JSON.stringify(initial);
   const valid = validateRequired(v.name) === null && (editing || validateKey(v.key) === null);
+  // Not while saving: a successful create navigates to the new page with the form still dirty.
+  useUnsavedChangesPrompt(dirty && !busy && !readOnly);
   return (
     <form
       className="card form"
