@@ -168,7 +168,15 @@ export function Layout() {
   return (
     <ThemeCtx.Provider value={theme}>
     <div className="app">
-      <a className="skip-link" href="#main">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          // `<base href>` points at the app root, so following "#main" would load the root route.
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <aside className={`sidebar${drawer ? ' open' : ''}`} aria-label="Sidebar">

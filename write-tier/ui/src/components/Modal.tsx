@@ -18,16 +18,19 @@ export function Modal({ open, onClose, labelledBy, className, children }: ModalP
 
   useEffect(() => {
     const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) {
+    if (!d || !open) return;
+    if (!d.open) {
       opener.current = document.activeElement;
       d.showModal();
       const first = d.querySelector<HTMLElement>('[data-autofocus], input:not([disabled]), textarea, select');
       first?.focus();
-    } else if (!open && d.open) {
-      d.close();
-      if (opener.current instanceof HTMLElement && opener.current.isConnected) opener.current.focus();
     }
+    // Runs when `open` turns false and also when the owner unmounts the dialog while it is open
+    // (panels are usually removed rather than closed): either way focus goes back to the opener.
+    return () => {
+      if (d.open) d.close();
+      if (opener.current instanceof HTMLElement && opener.current.isConnected) opener.current.focus();
+    };
   }, [open]);
 
   return (
