@@ -10,13 +10,13 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use flipt_shared::cache::RedisSettings;
-use flipt_shared::config::{CacheBackend, Config, RedisMode};
+use flipt_shared::config::{CacheBackend, CacheConfig, Config, RedisMode, Secret};
 use serde_json::json;
 
 use crate::harness::{Backend, TestApp, TestDatabase};
 use crate::read_harness::{read_settings, ReadApp};
 use crate::topology::{
-    boolean, eventually, free_port, scrape, set_flag, subscribers, wait_answer, Metrics, NS, WAIT,
+    boolean, eventually, free_port, scrape, set_flag, wait_answer, Metrics, NS, WAIT,
 };
 
 /// One `redis-server` of the cluster.
@@ -26,19 +26,36 @@ struct ClusterNode {
     child: Option<Child>,
 }
 
+/// How the nodes are reached.
+#[derive(Default)]
+struct Security {
+    /// TLS on client and bus ports with a test CA (`ca.pem` in the cluster's directory).
+    tls: bool,
+    /// An ACL user `(name, password)`; the default user is then disabled.
+    user: Option<(&'static str, &'static str)>,
+}
+
 /// A three-master Redis Cluster on loopback, private to one test.
 pub struct RedisCluster {
     nodes: Vec<ClusterNode>,
+    security: Security,
     dir: tempfile::TempDir,
 }
 
 impl RedisCluster {
-    /// Starts three nodes, joins them into a cluster and waits until it reports `ok`.
+    /// Starts three plain nodes, joins them into a cluster and waits until it reports `ok`.
     pub async fn start() -> RedisCluster {
+        Self::start_with(Security::default()).await
+    }
+
+    async fn start_with(security: Security) -> RedisCluster {
         let dir = tempfile::Builder::new()
             .prefix("flipt-redis-cluster-")
             .tempdir()
             .expect("temporary directory");
+        if security.tls {
+            crate::redis_tls::make_certificates(dir.path());
+        }
         let mut cluster = RedisCluster {
             nodes: (0..3)
                 .map(|_| ClusterNode {
@@ -47,6 +64,7 @@ impl RedisCluster {
                     child: None,
                 })
                 .collect(),
+            security,
             dir,
         };
         for i in 0..cluster.nodes.len() {
@@ -57,13 +75,25 @@ impl RedisCluster {
             .iter()
             .map(|p| format!("127.0.0.1:{p}"))
             .collect();
-        let out = tokio::process::Command::new("redis-cli")
+        let mut create = tokio::process::Command::new("redis-cli");
+        if cluster.security.tls {
+            create
+                .args(["--tls", "--cacert"])
+                .arg(cluster.dir.path().join("ca.pem"));
+        }
+        if let Some((user, password)) = cluster.security.user {
+            create.args(["--user", user, "--pass", password]);
+        }
+        let creating = create
             .args(["--cluster", "create"])
             .args(&addresses)
             .args(["--cluster-replicas", "0", "--cluster-yes"])
             .stdin(Stdio::null())
-            .output()
+            .kill_on_drop(true)
+            .output();
+        let out = tokio::time::timeout(WAIT, creating)
             .await
+            .expect("redis-cli --cluster create finishes (nodes that cannot meet make it wait)")
             .expect("redis-cli runs");
         assert!(
             out.status.success(),
@@ -105,8 +135,29 @@ impl RedisCluster {
             .append(true)
             .open(dir.join(format!("node-{}.log", node.port)))
             .expect("node log");
-        let child = Command::new("redis-server")
-            .args(["--port", &node.port.to_string()])
+        let mut server = Command::new("redis-server");
+        if self.security.tls {
+            server
+                .args(["--port", "0", "--tls-port", &node.port.to_string()])
+                .args(["--tls-cluster", "yes", "--tls-auth-clients", "no"])
+                .args([
+                    "--tls-cert-file",
+                    "server.pem",
+                    "--tls-key-file",
+                    "server.key",
+                ])
+                .args(["--tls-ca-cert-file", "ca.pem"]);
+        } else {
+            server.args(["--port", &node.port.to_string()]);
+        }
+        if let Some((user, password)) = self.security.user {
+            // One argument per word, as in a configuration file line.
+            server
+                .args(["--user", user, "on", &format!(">{password}")])
+                .args(["~*", "&*", "+@all", "--user", "default", "off"]);
+        }
+        let child = server
+            .current_dir(dir)
             .args(["--cluster-enabled", "yes"])
             .args([
                 "--cluster-config-file",
@@ -125,8 +176,9 @@ impl RedisCluster {
             .expect("redis-server starts");
         let port = node.port;
         self.nodes[i].child = Some(child);
+        let this = &*self;
         eventually(&format!("redis node {port} answers"), WAIT, || async move {
-            query::<String>(port, redis::cmd("PING"))
+            this.query::<String>(port, redis::cmd("PING"))
                 .await
                 .ok()
                 .filter(|r| r == "PONG")
@@ -156,7 +208,8 @@ impl RedisCluster {
                 &format!("cluster state ok on {port}"),
                 WAIT,
                 || async move {
-                    let info = query::<String>(port, redis::cmd("CLUSTER").arg("INFO").clone())
+                    let info = self
+                        .query::<String>(port, redis::cmd("CLUSTER").arg("INFO").clone())
                         .await
                         .ok()?;
                     info.contains("cluster_state:ok").then_some(())
@@ -173,7 +226,8 @@ impl RedisCluster {
                 &format!("cluster state fail on {port}"),
                 WAIT,
                 || async move {
-                    let info = query::<String>(port, redis::cmd("CLUSTER").arg("INFO").clone())
+                    let info = self
+                        .query::<String>(port, redis::cmd("CLUSTER").arg("INFO").clone())
                         .await
                         .ok()?;
                     info.contains("cluster_state:fail").then_some(())
@@ -195,7 +249,8 @@ impl RedisCluster {
     pub async fn keys(&self, pattern: &str) -> Vec<String> {
         let mut all = Vec::new();
         for port in self.running_ports() {
-            let keys: Vec<String> = query(port, redis::cmd("KEYS").arg(pattern).clone())
+            let keys: Vec<String> = self
+                .query(port, redis::cmd("KEYS").arg(pattern).clone())
                 .await
                 .expect("KEYS");
             all.extend(keys);
@@ -207,9 +262,43 @@ impl RedisCluster {
     pub async fn subscribers(&self, channel: &str) -> u64 {
         let mut total = 0;
         for port in self.running_ports() {
-            total += subscribers(port, channel).await.unwrap_or(0);
+            let numsub = redis::cmd("PUBSUB").arg("NUMSUB").arg(channel).clone();
+            if let Ok((_, count)) = self.query::<(String, u64)>(port, numsub).await {
+                total += count;
+            }
         }
         total
+    }
+
+    /// Runs one command on one node over a connection of its own.
+    async fn query<T: redis::FromRedisValue>(
+        &self,
+        port: u16,
+        cmd: redis::Cmd,
+    ) -> redis::RedisResult<T> {
+        let auth = match self.security.user {
+            Some((user, password)) => format!("{user}:{password}@"),
+            None => String::new(),
+        };
+        let client = if self.security.tls {
+            let ca = std::fs::read(self.dir.path().join("ca.pem")).expect("ca.pem");
+            redis::Client::build_with_tls(
+                format!("rediss://{auth}127.0.0.1:{port}"),
+                redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(ca),
+                },
+            )?
+        } else {
+            redis::Client::open(format!("redis://{auth}127.0.0.1:{port}"))?
+        };
+        let mut conn = tokio::time::timeout(
+            Duration::from_secs(1),
+            client.get_multiplexed_async_connection(),
+        )
+        .await
+        .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "connect timed out")))??;
+        cmd.query_async(&mut conn).await
     }
 }
 
@@ -222,18 +311,6 @@ impl Drop for RedisCluster {
             }
         }
     }
-}
-
-/// Runs one command on one node over a plain connection.
-async fn query<T: redis::FromRedisValue>(port: u16, cmd: redis::Cmd) -> redis::RedisResult<T> {
-    let client = redis::Client::open(format!("redis://127.0.0.1:{port}"))?;
-    let mut conn = tokio::time::timeout(
-        Duration::from_secs(1),
-        client.get_multiplexed_async_connection(),
-    )
-    .await
-    .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "connect timed out")))??;
-    cmd.query_async(&mut conn).await
 }
 
 async fn metrics(http: &reqwest::Client, bases: &[&str]) -> Vec<Metrics> {
@@ -272,8 +349,7 @@ async fn create_flag(app: &TestApp, key: &str, enabled: bool) {
 
 /// A write tier publishing on the cluster and two read instances sharing it. Polling is slowed
 /// to two minutes, so a change that arrives came through a notification.
-async fn tiers(cluster: &RedisCluster, prefix: &str) -> (TestApp, ReadApp, ReadApp) {
-    let settings = cluster.settings(prefix);
+async fn tiers(cluster: &RedisCluster, settings: RedisSettings) -> (TestApp, ReadApp, ReadApp) {
     let publish = settings.clone();
     let app = TestApp::spawn_with(TestDatabase::create(Backend::Postgres).await, |s| {
         s.publish = Some(publish);
@@ -303,7 +379,7 @@ async fn tiers(cluster: &RedisCluster, prefix: &str) -> (TestApp, ReadApp, ReadA
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_shares_snapshots_and_notifications() {
     let cluster = RedisCluster::start().await;
-    let (app, a, b) = tiers(&cluster, "shared").await;
+    let (app, a, b) = tiers(&cluster, cluster.settings("shared")).await;
     let http = reqwest::Client::new();
     let bases = [a.http_base.as_str(), b.http_base.as_str()];
     wait_revision(&http, &bases, app.revision(NS).await).await;
@@ -345,7 +421,7 @@ async fn cluster_shares_snapshots_and_notifications() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_node_loss_keeps_evaluations_working() {
     let mut cluster = RedisCluster::start().await;
-    let (app, a, b) = tiers(&cluster, "loss").await;
+    let (app, a, b) = tiers(&cluster, cluster.settings("loss")).await;
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
@@ -407,6 +483,102 @@ async fn cluster_node_loss_keeps_evaluations_working() {
     for base in bases {
         assert_eq!(boolean(&http, base, "f").await, Ok(enabled));
     }
+}
+
+/// TLS on every node (client and bus ports) with a private CA, and an ACL user in place of the
+/// default one: the credentials and TLS settings of `cache.redis.*` reach every node the client
+/// learns of. Snapshots are shared and notifications arrive; a wrong password only costs misses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cluster_over_tls_with_an_acl_user() {
+    let cluster = RedisCluster::start_with(Security {
+        tls: true,
+        user: Some(("flipt", "s3cret@pass")),
+    })
+    .await;
+    let mut config = CacheConfig {
+        enabled: true,
+        backend: CacheBackend::Redis,
+        ..CacheConfig::default()
+    };
+    config.redis.mode = RedisMode::Cluster;
+    config.redis.host = "127.0.0.1".into();
+    config.redis.port = cluster.ports()[0];
+    config.redis.username = "flipt".into();
+    config.redis.password = Secret::new("s3cret@pass");
+    config.redis.require_tls = true;
+    config.redis.ca_cert_bytes =
+        std::fs::read_to_string(cluster.dir.path().join("ca.pem")).expect("ca.pem");
+    config.redis.prefix = "secure".into();
+    config.invalidation.channel = "secure:invalidate".into();
+    let settings = RedisSettings::from_config(&config)
+        .expect("cluster settings")
+        .expect("redis cache");
+    assert_eq!(
+        settings.urls,
+        ["rediss://flipt:s3cret%40pass@127.0.0.1:".to_owned() + &cluster.ports()[0].to_string()]
+    );
+
+    let (app, a, b) = tiers(&cluster, settings.clone()).await;
+    let http = reqwest::Client::new();
+    let bases = [a.http_base.as_str(), b.http_base.as_str()];
+    wait_revision(&http, &bases, app.revision(NS).await).await;
+    let before = builds(&metrics(&http, &bases).await);
+    set_flag(&http, &app.http_base, "f", false).await;
+    wait_revision(&http, &bases, app.revision(NS).await).await;
+    let after = builds(&metrics(&http, &bases).await);
+    assert_eq!((after.0 - before.0, after.1 - before.1), (1.0, 1.0));
+    for base in bases {
+        assert_eq!(boolean(&http, base, "f").await, Ok(false));
+        assert_eq!(
+            scrape(&http, base)
+                .await
+                .value("flipt_cache_error_total", "cache=\"l2\""),
+            0.0
+        );
+    }
+    assert!(!cluster.keys("secure:v1:snapshot:*").await.is_empty());
+
+    // Every node, not only the seed, is reached with TLS and the ACL user: keys spread over all
+    // three masters round-trip through the tiers' handle.
+    let redis = settings.handle().expect("handle");
+    for i in 0..30 {
+        let key = format!("secure:probe:{i}");
+        let mut conn = redis.connection().await.expect("cluster connection");
+        let () = redis::cmd("SET")
+            .arg(&key)
+            .arg(i)
+            .query_async(&mut conn)
+            .await
+            .expect("SET");
+        let got: i64 = redis::cmd("GET")
+            .arg(&key)
+            .query_async(&mut conn)
+            .await
+            .expect("GET");
+        assert_eq!(got, i);
+    }
+    for port in cluster.ports() {
+        let keys: Vec<String> = cluster
+            .query(port, redis::cmd("KEYS").arg("secure:probe:*").clone())
+            .await
+            .expect("KEYS");
+        assert!(!keys.is_empty(), "node {port} holds some of the keys");
+    }
+
+    // The wrong password: the cache fails (counted), evaluations do not.
+    let mut wrong = settings;
+    wrong.urls = vec![format!(
+        "rediss://flipt:wrong@127.0.0.1:{}",
+        cluster.ports()[0]
+    )];
+    let mut read = read_settings(app.database_url());
+    read.redis = Some(wrong);
+    let locked_out = ReadApp::spawn_with(read).await;
+    assert_eq!(boolean(&http, &locked_out.http_base, "f").await, Ok(false));
+    let errors = scrape(&http, &locked_out.http_base)
+        .await
+        .value("flipt_cache_error_total", "cache=\"l2\"");
+    assert!(errors > 0.0, "a refused login is a counted cache error");
 }
 
 /// `flipt-read` started with `cache.redis.mode: cluster` from the environment, its seed list

@@ -32,8 +32,10 @@ fn openssl(dir: &Path, args: &[&str]) {
     assert!(status.success(), "openssl {args:?} failed");
 }
 
-/// A CA and a server certificate for localhost/127.0.0.1, signed by it.
-fn make_certificates(dir: &Path) {
+/// A CA and a server certificate for localhost/127.0.0.1, signed by it (`ca.pem`, `ca.key`,
+/// `server.pem`, `server.key` in `dir`). The certificate also serves as a client certificate:
+/// a cluster's TLS bus authenticates both ends.
+pub(crate) fn make_certificates(dir: &Path) {
     openssl(
         dir,
         &[
@@ -73,7 +75,7 @@ fn make_certificates(dir: &Path) {
     );
     std::fs::write(
         dir.join("ext.cnf"),
-        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth,clientAuth\n",
     )
     .expect("write ext");
     openssl(
