@@ -36,6 +36,7 @@ pub async fn subscribe(
     };
     let mut backoff = Duration::from_millis(250);
     let mut failing = false;
+    let mut subscribed_before = false;
     loop {
         let pubsub = tokio::select! {
             _ = &mut stop => return,
@@ -48,6 +49,17 @@ pub async fn subscribe(
                 }
                 failing = false;
                 backoff = Duration::from_millis(250);
+                if subscribed_before {
+                    // Announcements made while unsubscribed are lost: look once now rather
+                    // than at the next poll.
+                    let cache = cache.clone();
+                    tokio::spawn(async move {
+                        if let Err(err) = cache.sync().await {
+                            tracing::debug!(error = %err, "sync after resubscribing failed");
+                        }
+                    });
+                }
+                subscribed_before = true;
                 pubsub
             }
             Err(err) => {

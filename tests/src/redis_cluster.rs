@@ -416,8 +416,9 @@ async fn cluster_shares_snapshots_and_notifications() {
 
 /// A master is killed: the cluster reports itself down, every evaluation still answers (the
 /// cache misses and snapshots come from the database), notifications still arrive through the
-/// surviving nodes (the subscribers held the killed seed node and move on). Once the node is
-/// back, snapshots are shared through the cluster again.
+/// surviving nodes (the subscribers held the killed seed node and move on, catching up on what
+/// they missed meanwhile). Once the node is back, snapshots are shared through the cluster
+/// again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_node_loss_keeps_evaluations_working() {
     let mut cluster = RedisCluster::start().await;
@@ -432,6 +433,10 @@ async fn cluster_node_loss_keeps_evaluations_working() {
     }
 
     cluster.kill(0).await;
+    // Announced while the subscribers (on the killed seed) may still be moving: the notification
+    // or, if it was missed, the sync that follows resubscribing brings it.
+    create_flag(&app, "early", true).await;
+    wait_revision(&http, &bases, app.revision(NS).await).await;
     cluster.wait_down().await;
     let channel = cluster.settings("loss").channel;
     let (survivors, channel) = (&cluster, channel.as_str());
