@@ -182,11 +182,23 @@ async function main() {
     await setTheme('light');
   };
 
-  await step('root redirects to the flags list of the default namespace', async () => {
+  await step('E2E-02 first visit shows onboarding; "Continue to Dashboard" lands on flags; later visits skip it', async () => {
     await page.goto(`${origin}/`);
+    await heading('Onboarding');
+    assert((await page.locator('.tile').count()) === 8, 'eight tiles');
+    await page.getByRole('button', { name: 'Continue to Dashboard' }).click();
     await heading('Flags');
     assert(path() === '/namespaces/default/flags', path());
     assert((await page.title()) === 'Flipt · default', await page.title());
+    await page.goto(`${origin}/`);
+    await heading('Flags');
+    assert(path() === '/namespaces/default/flags', path());
+    await page.goto(`${origin}/onboarding`);
+    await heading('Onboarding');
+    assert((await page.getByRole('button', { name: 'Continue to Dashboard' }).count()) === 0, 'no continue button');
+    await axeScan('onboarding');
+    await page.goto(`${origin}/`);
+    await heading('Flags');
   });
 
   await step('security headers on the app shell', async () => {
@@ -792,6 +804,22 @@ async function main() {
     await page.goto(`${roOrigin}/settings/namespaces`);
     assert(await page.getByRole('button', { name: 'New Namespace' }).isDisabled(), 'New Namespace disabled');
     assert((await page.getByRole('button', { name: /, edit$/ }).count()) === 0, 'namespace edit hidden');
+
+    // E2E-81: the console, the analytics notice and the preferences keep working.
+    await page.goto(`${roOrigin}/namespaces/default/console?flag=pricing-copy`);
+    await heading('Console');
+    await lbl('Entity ID').fill('ro-user');
+    await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+    await page.getByTestId('console-result').filter({ hasText: '"flagKey": "pricing-copy"' }).waitFor();
+    await page.goto(`${roOrigin}/namespaces/default/flags/pricing-copy/analytics`);
+    await page.getByTestId('analytics-disabled').waitFor();
+    await page.goto(`${roOrigin}/settings`);
+    await heading('Settings');
+    const utc = page.getByRole('switch', { name: 'UTC Timezone' });
+    await utc.check();
+    assert(await utc.isChecked(), 'UTC preference works read-only');
+    await utc.uncheck();
+    await setTheme('light');
   });
 
   await step('no CSP violations or page errors', async () => {

@@ -6,6 +6,8 @@ import { NamespaceGate } from './components/NamespaceGate';
 import { NamespaceProvider, useNamespaces } from './components/Namespaces';
 import { ToastProvider } from './components/Toasts';
 import { legacyHashPath } from './lib/base';
+import { showsOnboarding } from './lib/onboarding';
+import { safeStorage } from './lib/theme';
 
 const FlagsList = lazy(() => import('./pages/FlagsList'));
 const FlagNew = lazy(() => import('./pages/FlagNew'));
@@ -17,6 +19,13 @@ const Settings = lazy(() => import('./pages/Settings'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const Later = lazy(() => import('./pages/Later'));
 const Console = lazy(() => import('./pages/Console'));
+const Onboarding = lazy(() => import('./pages/Onboarding'));
+
+/** `/`: onboarding on the first visit in this browser, then the flags list (§1.4, §2.2). */
+function Home() {
+  if (showsOnboarding(safeStorage())) return <Onboarding firstVisit />;
+  return <CurrentNamespaceRedirect to="flags" />;
+}
 
 /** `/flags` etc. without a namespace mean "in the current namespace" (§1.4). */
 function CurrentNamespaceRedirect({ to }: { to: string }) {
@@ -46,7 +55,7 @@ export function App() {
         <HashRedirect />
         <Routes>
           <Route element={<Layout />}>
-            <Route index element={<CurrentNamespaceRedirect to="flags" />} />
+            <Route index element={<Home />} />
             <Route path="flags/*" element={<CurrentNamespaceRedirect to="flags" />} />
             <Route path="segments/*" element={<CurrentNamespaceRedirect to="segments" />} />
             <Route path="console" element={<CurrentNamespaceRedirect to="console" />} />
@@ -67,7 +76,7 @@ export function App() {
             <Route path="settings/namespaces" element={<Settings tab="namespaces" />} />
             <Route path="settings/tokens" element={<Settings tab="tokens" />} />
             <Route path="support" element={<Later title="Support" />} />
-            <Route path="onboarding" element={<Later title="Onboarding" />} />
+            <Route path="onboarding" element={<Onboarding />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>
