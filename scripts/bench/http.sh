@@ -6,19 +6,25 @@
 # One invocation: builds (unless BENCH_NO_BUILD=1), seeds the namespace of
 # shared/benches/common/mod.rs through a standalone write tier on a fresh SQLite file, starts
 # flipt-read on that file and the baseline server (read-tier/examples/baseline.rs), both pinned
-# to CPU $BENCH_SERVER_CPU, then runs wrk pinned to CPU $BENCH_LOAD_CPU against each endpoint of
-# the read tier and, right after, against its baseline counterpart, at each connection count.
-# Prints a markdown table (requests/s, p50, p99, ratio to the baseline) and stops everything.
+# to CPU $BENCH_SERVER_CPU, then, for each connection count and endpoint, runs wrk pinned to CPU
+# $BENCH_LOAD_CPU in BENCH_ROUNDS interleaved rounds (baseline, read tier; read tier, baseline;
+# ...). Prints a markdown table of medians over the rounds (requests/s, p50, p99 of each side;
+# the median and the range of the per-round ratios) and stops everything. Per-round figures go
+# to stderr as they come.
 #
-# Loopback only. Every wrk run is bounded by BENCH_DURATION seconds (default 8); the whole
-# script takes about 2 × 10 × (BENCH_DURATION + 1) s plus the build and a short warm-up.
+# Loopback only. Every wrk run is bounded by BENCH_DURATION seconds (default 5); the whole
+# script takes about 2 × 5 × 2 × BENCH_ROUNDS × (BENCH_DURATION + 0.2) s (about 9 minutes with
+# the defaults) plus the build and a short warm-up.
 #
-# Environment: BENCH_DURATION (s), BENCH_CONNECTIONS ("16 64"), BENCH_SERVER_CPU (0),
-# BENCH_LOAD_CPU (1), BENCH_PORT_BASE (18400), BENCH_NO_BUILD, BENCH_KEEP (keep the work dir).
+# Environment: BENCH_DURATION (s), BENCH_ROUNDS (5), BENCH_CONNECTIONS ("16 64"),
+# BENCH_SERVER_CPU (0), BENCH_LOAD_CPU (1), BENCH_PORT_BASE (18400), BENCH_NO_BUILD,
+# BENCH_KEEP (keep the work dir), BENCH_PREPARE_ONLY (a directory: copy the seeded database
+# and the baseline's templates there and stop before measuring; scripts/bench/callgrind.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DURATION=${BENCH_DURATION:-8}
+DURATION=${BENCH_DURATION:-5}
+ROUNDS=${BENCH_ROUNDS:-5}
 CONNECTIONS=${BENCH_CONNECTIONS:-"16 64"}
 SERVER_CPU=${BENCH_SERVER_CPU:-0}
 LOAD_CPU=${BENCH_LOAD_CPU:-1}
@@ -126,6 +132,15 @@ ETAG=$(awk 'tolower($1) == "etag:" {print $2}' "$WORK/snapshot.headers" | tr -d 
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $ETAG" "$READ$SNAP")
 [[ "$code" == 304 ]] || die "If-None-Match answered $code, not 304"
 
+if [[ -n "${BENCH_PREPARE_ONLY:-}" ]]; then
+  # For scripts/bench/callgrind.sh: keep the seeded database and the templates, measure nothing.
+  stop "$READ_PID"
+  mkdir -p "$BENCH_PREPARE_ONLY"
+  cp "$WORK"/flipt.db* "$BENCH_PREPARE_ONLY"/ && cp -r "$WORK/templates" "$BENCH_PREPARE_ONLY"/
+  log "seeded database and templates in $BENCH_PREPARE_ONLY"
+  exit 0
+fi
+
 start baseline "$SERVER_CPU" env BASELINE_HTTP_PORT="$BASE_HTTP" BASELINE_TEMPLATES="$WORK/templates" \
   "$BIN/examples/baseline"
 BASE="http://127.0.0.1:$BASE_HTTP"
@@ -159,6 +174,7 @@ run_wrk() { # run_wrk CONNS SECONDS KIND URL ETAG → RESULT line
     wrk -t1 -c"$1" -d"${2}s" --timeout 5s -s "$LUA" "$4" 2>&1 | grep '^RESULT' ||
     die "wrk against $4 printed no result"
 }
+med() { printf '%s\n' "$@" | median; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 log "warm-up (1 s per endpoint)"
@@ -168,25 +184,44 @@ for pair in "${PAIRS[@]}"; do
   run_wrk 16 1 "$kind" "$burl" "" >/dev/null
 done
 
+# One measurement: ROUNDS interleaved pairs of runs (the baseline first in odd rounds, the read
+# tier first in even ones, so slow drifts in machine load hit both sides alike). Reports the
+# median of each figure over the rounds and the median (and range) of the per-round ratios.
 rss_before=$(rss_kb "$READ_PID")
+log "$ROUNDS rounds × ${DURATION} s per server, endpoint and connection count"
 echo
-echo "| endpoint | conns | read tier req/s | p50 | p99 | baseline req/s | p50 | p99 | ratio |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| endpoint | conns | read tier req/s | p50 | p99 | baseline req/s | p50 | p99 | ratio (median) | ratio range |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for conns in $CONNECTIONS; do
   for pair in "${PAIRS[@]}"; do
     IFS='|' read -r name kind rurl burl etag <<<"$pair"
-    r=$(run_wrk "$conns" "$DURATION" "$kind" "$rurl" "$etag")
-    b=$(run_wrk "$conns" "$DURATION" "$kind" "$burl" "")
-    for res in "$r" "$b"; do
-      if [[ "$(field socket_errors "$res")" != 0 || "$(field status_errors "$res")" != 0 ]]; then
-        log "errors during $name at $conns connections: $res"
+    r_rps=() r_p50=() r_p99=() b_rps=() b_p50=() b_p99=() ratios=()
+    for round in $(seq 1 "$ROUNDS"); do
+      if ((round % 2)); then
+        b=$(run_wrk "$conns" "$DURATION" "$kind" "$burl" "")
+        r=$(run_wrk "$conns" "$DURATION" "$kind" "$rurl" "$etag")
+      else
+        r=$(run_wrk "$conns" "$DURATION" "$kind" "$rurl" "$etag")
+        b=$(run_wrk "$conns" "$DURATION" "$kind" "$burl" "")
       fi
+      for res in "$r" "$b"; do
+        if [[ "$(field socket_errors "$res")" != 0 || "$(field status_errors "$res")" != 0 ]]; then
+          log "errors during $name at $conns connections: $res"
+        fi
+      done
+      r_rps+=("$(field rps "$r")") r_p50+=("$(field p50_us "$r")") r_p99+=("$(field p99_us "$r")")
+      b_rps+=("$(field rps "$b")") b_p50+=("$(field p50_us "$b")") b_p99+=("$(field p99_us "$b")")
+      ratios+=("$(awk -v r="$(field rps "$r")" -v b="$(field rps "$b")" 'BEGIN { printf "%.4f", r / b }')")
+      log "$name, $conns conns, round $round: read tier ${r_rps[-1]} req/s, baseline ${b_rps[-1]} req/s (${ratios[-1]})"
     done
     awk -v n="$name" -v c="$conns" \
-      -v rr="$(field rps "$r")" -v r50="$(field p50_us "$r")" -v r99="$(field p99_us "$r")" \
-      -v br="$(field rps "$b")" -v b50="$(field p50_us "$b")" -v b99="$(field p99_us "$b")" \
-      'BEGIN { printf "| %s | %d | %.0f | %d µs | %d µs | %.0f | %d µs | %d µs | %.2f× |\n",
-               n, c, rr, r50, r99, br, b50, b99, rr / br }'
+      -v rr="$(med "${r_rps[@]}")" -v r50="$(med "${r_p50[@]}")" -v r99="$(med "${r_p99[@]}")" \
+      -v br="$(med "${b_rps[@]}")" -v b50="$(med "${b_p50[@]}")" -v b99="$(med "${b_p99[@]}")" \
+      -v ratio="$(med "${ratios[@]}")" \
+      -v lo="$(printf '%s\n' "${ratios[@]}" | sort -g | head -1)" \
+      -v hi="$(printf '%s\n' "${ratios[@]}" | sort -g | tail -1)" \
+      'BEGIN { printf "| %s | %d | %.0f | %d µs | %d µs | %.0f | %d µs | %d µs | %.2f× | %.2f–%.2f× |\n",
+               n, c, rr, r50, r99, br, b50, b99, ratio, lo, hi }'
   done
 done
 echo

@@ -1,7 +1,8 @@
 # Helpers shared by scripts/bench/*.sh (sourced, not run). Loopback only.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BIN="$ROOT/target/release"
+# Cargo puts binaries under $CARGO_TARGET_DIR when it is set (a shared build cache).
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release"
 PIDS=()
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -73,6 +74,11 @@ wait_post() {
     sleep 0.1
   done
   die "POST $url did not answer 200 within ${limit}s"
+}
+
+# median: the median of the numbers on stdin (one a line; the mean of the middle two when even).
+median() {
+  sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # rss_kb PID: VmRSS in kB.

@@ -11,7 +11,9 @@
 # pinned) and reads VmRSS from /proc/<pid>/status:
 #   loaded    once the first snapshot answers evaluations,
 #   evaluated after BENCH_EVAL_SECONDS (default 3) of wrk evaluation load at 16 connections,
-#   document  after the client-side snapshot document was rendered once (it is cached).
+#   document  after the client-side snapshot document was rendered once (it is cached,
+#             gzip-compressed) and served three times: decompressed for jq, decompressed for
+#             its size, and compressed (`Accept-Encoding: gzip`) for its compressed size.
 # Environment: BENCH_SIZES ("100 10000"), BENCH_PORT_BASE (18500), BENCH_NO_BUILD, BENCH_KEEP.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -101,8 +103,8 @@ end
 LUA
 
 echo
-echo "| flags | loaded | after ${EVAL_SECONDS} s of evaluations | after the snapshot document | document bytes |"
-echo "|---:|---:|---:|---:|---:|"
+echo "| flags | loaded | after ${EVAL_SECONDS} s of evaluations | after the snapshot document | document bytes | gzip bytes |"
+echo "|---:|---:|---:|---:|---:|---:|"
 for n in $SIZES; do
   rm -f "$WORK"/flipt.db*
   FLIPT_DB_URL="file:$WORK/flipt.db" FLIPT_LOG_LEVEL=warn "$BIN/flipt-write" migrate >"$WORK/migrate.log" 2>&1 ||
@@ -124,9 +126,11 @@ for n in $SIZES; do
   doc_flags=$(curl -s "$READ/internal/v1/evaluation/snapshot/namespace/default" | jq '.flags | length')
   [[ "$doc_flags" == "$n" ]] || die "the snapshot document has $doc_flags flags, expected $n"
   doc_bytes=$(curl -s -o /dev/null -w '%{size_download}' "$READ/internal/v1/evaluation/snapshot/namespace/default")
+  gz_bytes=$(curl -s -o /dev/null -w '%{size_download}' -H 'Accept-Encoding: gzip' \
+    "$READ/internal/v1/evaluation/snapshot/namespace/default")
   document=$(rss_kb "$READ_PID")
-  awk -v n="$n" -v a="$loaded" -v b="$evaluated" -v c="$document" -v d="$doc_bytes" \
-    'BEGIN { printf "| %d | %.1f MiB | %.1f MiB | %.1f MiB | %d |\n", n, a / 1024, b / 1024, c / 1024, d }'
+  awk -v n="$n" -v a="$loaded" -v b="$evaluated" -v c="$document" -v d="$doc_bytes" -v g="$gz_bytes" \
+    'BEGIN { printf "| %d | %.1f MiB | %.1f MiB | %.1f MiB | %d | %d |\n", n, a / 1024, b / 1024, c / 1024, d, g }'
   stop "$READ_PID"
 done
 echo
