@@ -8,6 +8,10 @@ const FLAGS = 5000;
 
 export default async function largeLists({ dbPath, page, origin, api, assert, heading, path, step, eventually }) {
   const base = `/api/v1/namespaces/${NS}`;
+  // Loading and sorting 5,000 flags in a debug build on a busy 2-core machine can take a few
+  // seconds: this flow checks what is shown, not how fast, so it waits longer than the others.
+  page.setDefaultTimeout(30000);
+  const eventuallyLong = (fn, what) => eventually(fn, what, 30000);
   const key = (i) => `flag-${String(i).padStart(4, '0')}`;
 
   await step('large namespace: 5,000 flags (one through the API, the rest seeded in SQL)', async () => {
@@ -42,7 +46,7 @@ export default async function largeLists({ dbPath, page, origin, api, assert, he
     listRequests.length = 0;
     await page.goto(`${origin}/namespaces/${NS}/flags`);
     await heading('Flags');
-    await eventually(async () => (await rowKeys()).length === 20, '20 rows');
+    await eventuallyLong(async () => (await rowKeys()).length === 20, '20 rows');
     assert(listRequests.length === 1 && /(^|[?&])limit=20(&|$)/.test(listRequests[0]), `requests: ${listRequests.join(' | ')}`);
     await page.getByText(`Page 1 of ${FLAGS / 20}`).waitFor();
     const server = await api('GET', `${base}/flags?limit=20`);
@@ -55,27 +59,27 @@ export default async function largeLists({ dbPath, page, origin, api, assert, he
     assert(path().endsWith('?page=2'), path());
     assert(listRequests.length === 1 && /pageToken=/.test(listRequests[0]), `requests: ${listRequests.join(' | ')}`);
     const second = await api('GET', `${base}/flags?limit=20&pageToken=${encodeURIComponent(btoa('{"offset":20}'))}`);
-    await eventually(async () => (await rowKeys()).join() === second.body.flags.map((f) => f.key).join(), 'page 2 rows');
+    await eventuallyLong(async () => (await rowKeys()).join() === second.body.flags.map((f) => f.key).join(), 'page 2 rows');
   });
 
   await step('large namespace: search and sort cover every flag, not just the page', async () => {
     await page.getByLabel('Search', { exact: true }).fill('flag-4999');
     await page.waitForURL(/q=flag-4999/);
-    await eventually(async () => (await rowKeys()).join() === 'flag-4999', 'search result');
+    await eventuallyLong(async () => (await rowKeys()).join() === 'flag-4999', 'search result');
     assert(!path().includes('page='), `search resets the page: ${path()}`);
     // Survives a reload.
     await page.reload();
-    await eventually(async () => (await rowKeys()).join() === 'flag-4999', 'search after reload');
+    await eventuallyLong(async () => (await rowKeys()).join() === 'flag-4999', 'search after reload');
 
     await page.getByLabel('Search', { exact: true }).fill('');
     await page.waitForURL((u) => !u.search.includes('q='));
     await page.locator('#list-sort').selectOption('key');
     await page.getByRole('button', { name: /Ascending/ }).click();
     await page.waitForURL(/dir=desc/);
-    await eventually(async () => (await rowKeys())[0] === 'flag-4999', 'sorted descending');
+    await eventuallyLong(async () => (await rowKeys())[0] === 'flag-4999', 'sorted descending');
     await page.getByText(`Page 1 of ${FLAGS / 20}`).waitFor();
     await page.getByRole('button', { name: 'Go to last page' }).click();
-    await eventually(async () => (await rowKeys()).at(-1) === 'flag-0000', 'last page ends with the first key');
+    await eventuallyLong(async () => (await rowKeys()).at(-1) === 'flag-0000', 'last page ends with the first key');
   });
 
   await step('flags list: type/status chips and the quick switch with Undo', async () => {
@@ -86,7 +90,7 @@ export default async function largeLists({ dbPath, page, origin, api, assert, he
     await filters.getByRole('button', { name: 'Disabled / False' }).click();
     await page.waitForURL(/type=boolean.*status=disabled|status=disabled.*type=boolean/);
     assert((await filters.getByRole('button', { name: 'Boolean' }).getAttribute('aria-pressed')) === 'true', 'chip pressed');
-    await eventually(async () => (await rowKeys())[0] === 'flag-0001', 'first disabled boolean flag');
+    await eventuallyLong(async () => (await rowKeys())[0] === 'flag-0001', 'first disabled boolean flag');
     await page.getByText(`Page 1 of ${Math.ceil(FLAGS / 2 / 20)}`).waitFor();
 
     const sw = page.getByRole('switch', { name: 'Default value, flag-0001' });
@@ -94,15 +98,15 @@ export default async function largeLists({ dbPath, page, origin, api, assert, he
     await page.getByRole('status').filter({ hasText: 'Default value of flag-0001 set to True' }).waitFor();
     assert((await api('GET', `${base}/flags/flag-0001`)).body.enabled === true, 'saved');
     // It no longer passes the "Disabled / False" chip.
-    await eventually(async () => (await rowKeys())[0] === 'flag-0003', 'row left the filtered list');
+    await eventuallyLong(async () => (await rowKeys())[0] === 'flag-0003', 'row left the filtered list');
     await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
-    await eventually(async () => (await api('GET', `${base}/flags/flag-0001`)).body.enabled === false, 'undo saved');
-    await eventually(async () => (await rowKeys())[0] === 'flag-0001', 'row back after undo');
+    await eventuallyLong(async () => (await api('GET', `${base}/flags/flag-0001`)).body.enabled === false, 'undo saved');
+    await eventuallyLong(async () => (await rowKeys())[0] === 'flag-0001', 'row back after undo');
 
     // Clearing a chip by pressing it again.
     await filters.getByRole('button', { name: 'Boolean' }).click();
     await page.waitForURL((u) => !u.search.includes('type='));
-    await eventually(async () => (await rowKeys())[0] === 'flag-0000' || (await rowKeys())[0] === 'flag-0001', 'variant flags back');
+    await eventuallyLong(async () => (await rowKeys())[0] === 'flag-0000' || (await rowKeys())[0] === 'flag-0001', 'variant flags back');
   });
 
   await step('segments list: "Only unused segments" filter in the URL', async () => {
@@ -115,16 +119,17 @@ export default async function largeLists({ dbPath, page, origin, api, assert, he
     await page.goto(`${origin}/namespaces/${NS}/segments`);
     await heading('Segments');
     const segKeys = () => page.getByRole('list', { name: 'Segments' }).locator('.key-badge').allTextContents();
-    await eventually(async () => (await segKeys()).length === 2, 'both segments');
+    await eventuallyLong(async () => (await segKeys()).length === 2, 'both segments');
     await page.getByLabel('Only unused segments').check();
     await page.waitForURL(/unused=1/);
-    await eventually(async () => (await segKeys()).join() === 'seg-idle', 'only the unused one');
+    await eventuallyLong(async () => (await segKeys()).join() === 'seg-idle', 'only the unused one');
     await page.reload();
-    await eventually(async () => (await segKeys()).join() === 'seg-idle', 'filter after reload');
+    await eventuallyLong(async () => (await segKeys()).join() === 'seg-idle', 'filter after reload');
     assert(await page.getByLabel('Only unused segments').isChecked(), 'checkbox restored from the URL');
     await page.goBack();
-    await eventually(async () => (await segKeys()).length === 2, 'back shows both again');
+    await eventuallyLong(async () => (await segKeys()).length === 2, 'back shows both again');
   });
+  page.setDefaultTimeout(10000);
   // The namespace stays: deleting 5,000 flags one by one would only slow the suite down, and
   // every run starts from a fresh database.
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import type { Flag } from '../api/types';
@@ -8,7 +8,7 @@ import { Pagination } from '../components/Pagination';
 import { EmptyState, ErrorState, ListSkeleton, Time } from '../components/States';
 import { useAsync } from '../lib/useAsync';
 import { CreateLink, useReadOnly } from '../components/Meta';
-import { useListState, useQueryUpdate } from '../lib/useListState';
+import { useListState } from '../lib/useListState';
 import { flagPasses, listMode, listView, readFlagFilters, type FlagFilters } from '../lib/listView';
 import { useToast } from '../components/Toasts';
 import { READ_ONLY_TITLE } from '../lib/meta';
@@ -34,9 +34,7 @@ export function StatusBadge({ flag }: { flag: Flag }) {
 
 export default function FlagsList() {
   const { ns = '' } = useParams();
-  const { state, search, setSearch, update } = useListState(SORTABLE);
-  const [params] = useSearchParams();
-  const setQuery = useQueryUpdate();
+  const { state, search, setSearch, update, params, setQuery } = useListState(SORTABLE);
   const filters = readFlagFilters(params);
   const filtered = filters.type !== null || filters.status !== null;
   const mode = listMode(state, filtered);

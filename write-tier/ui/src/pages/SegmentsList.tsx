@@ -1,4 +1,4 @@
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import type { Segment } from '../api/types';
@@ -8,7 +8,7 @@ import { EmptyState, ErrorState, ListSkeleton, Time } from '../components/States
 import { useAsync } from '../lib/useAsync';
 import { CreateLink, useReadOnly } from '../components/Meta';
 import { usageCounts, usedByLabel } from '../lib/usage';
-import { useListState, useQueryUpdate } from '../lib/useListState';
+import { useListState } from '../lib/useListState';
 import { listMode, listView } from '../lib/listView';
 import { matchesSearch, pageCount, pageToken } from '../lib/urlState';
 
@@ -24,9 +24,7 @@ const matchLabel = (s: Segment) => (s.matchType === 'ANY_MATCH_TYPE' ? 'Matches 
 
 export default function SegmentsList() {
   const { ns = '' } = useParams();
-  const { state, search, setSearch, update } = useListState(SORTABLE);
-  const [params] = useSearchParams();
-  const setQuery = useQueryUpdate();
+  const { state, search, setSearch, update, params, setQuery } = useListState(SORTABLE);
   const unusedOnly = params.get('unused') === '1';
   const mode = listMode(state, unusedOnly);
   // Page mode asks for one page; searching, sorting or filtering loads the namespace once.
