@@ -91,7 +91,15 @@ export function CopyButton({ text }: { text: string }) {
         }
       }}
     >
-      <span aria-hidden="true">{copied ? '✓' : '⧉'}</span>
+      {copied ? (
+        <span aria-hidden="true">✓</span>
+      ) : (
+        // An inline icon: copy glyphs such as ⧉ are missing from many system fonts.
+        <svg aria-hidden="true" width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2">
+          <rect x="9" y="9" width="12" height="12" rx="2" />
+          <path d="M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1" />
+        </svg>
+      )}
     </button>
   );
 }
