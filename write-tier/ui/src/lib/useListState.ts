@@ -37,7 +37,11 @@ export function useListState(sortable: readonly string[]) {
 
   useEffect(() => {
     if (search === state.q) return;
+    const listPath = window.location.pathname;
     const t = window.setTimeout(() => {
+      // The user may have left the list meanwhile (a row clicked, a shortcut): the list is still
+      // mounted while the next page loads, and writing its query now would navigate back to it.
+      if (window.location.pathname !== listPath) return;
       // A new search starts on its first page.
       setQuery((p) => writeListState({ q: search, page: 1 }, p), { replace: true });
     }, 500);
