@@ -271,6 +271,18 @@ fn config_error(message: &'static str) -> RedisError {
 /// else built from the discrete fields (in cluster mode `host` may list several seeds).
 fn node_urls(redis: &RedisCacheConfig) -> Result<Vec<String>, String> {
     let cluster = redis.mode == RedisMode::Cluster;
+    let addresses: Vec<&str> = redis
+        .addresses
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty())
+        .collect();
+    if !addresses.is_empty() && !cluster {
+        return Err(
+            "cache.redis.addresses: seed nodes apply only with cache.redis.mode: cluster"
+                .to_owned(),
+        );
+    }
     if !redis.url.trim().is_empty() {
         let urls: Vec<String> = if cluster {
             redis
@@ -310,15 +322,24 @@ fn node_urls(redis: &RedisCacheConfig) -> Result<Vec<String>, String> {
     // Flipt v1 seeds a cluster with `host:port` alone; a comma-separated list of further seeds
     // (`host` or `host:port`, the port defaulting to `cache.redis.port`) is our extension.
     // `db` does not apply: a cluster has only database 0.
+    // `cache.redis.addresses`, when given, replaces `host` (and `port`) as the seed list.
+    let (key, seeds): (&str, Vec<&str>) = if addresses.is_empty() {
+        (
+            "cache.redis.host",
+            redis
+                .host
+                .split(',')
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .collect(),
+        )
+    } else {
+        ("cache.redis.addresses", addresses)
+    };
     let mut urls = Vec::new();
-    for entry in redis
-        .host
-        .split(',')
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-    {
+    for entry in seeds {
         let (host, port) = parse_seed(entry, redis.port)
-            .ok_or_else(|| format!("cache.redis.host: invalid seed address {entry:?}"))?;
+            .ok_or_else(|| format!("{key}: invalid seed address {entry:?}"))?;
         urls.push(format!(
             "{scheme}://{auth}{}:{port}{insecure}",
             bracket_ipv6(&host)
@@ -772,6 +793,33 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn cluster_seed_addresses() {
+        // cache.redis.addresses replaces host and port as the seed list.
+        let c = cache(|c| {
+            c.redis.mode = RedisMode::Cluster;
+            c.redis.host = "ignored".into();
+            c.redis.port = 7000;
+            c.redis.addresses = vec!["n1:7001".into(), " n2 ".into(), "".into()];
+        });
+        let s = RedisSettings::from_config(&c).unwrap().unwrap();
+        assert_eq!(s.urls, ["redis://n1:7001", "redis://n2:7000"]);
+
+        let c = cache(|c| {
+            c.redis.mode = RedisMode::Cluster;
+            c.redis.addresses = vec!["n1:port".into()];
+        });
+        assert!(RedisSettings::from_config(&c)
+            .unwrap_err()
+            .starts_with("cache.redis.addresses: invalid seed address"));
+
+        // Seeds make no sense for one server: say so rather than ignore them.
+        let c = cache(|c| c.redis.addresses = vec!["n1:7001".into()]);
+        assert!(RedisSettings::from_config(&c)
+            .unwrap_err()
+            .contains("only with cache.redis.mode: cluster"));
     }
 
     #[test]

@@ -383,6 +383,9 @@ pub struct RedisCacheConfig {
     pub net_timeout: Option<Duration>,
     /// `redis://` or `rediss://` URL; when set it replaces host, port, db, credentials and TLS flag.
     pub url: String,
+    /// Cluster seed nodes (`host:port`); when set they replace `host` and `port` as seeds.
+    /// Cluster mode only. From the environment: whitespace-separated.
+    pub addresses: Vec<String>,
 }
 
 impl Default for RedisCacheConfig {
@@ -404,6 +407,7 @@ impl Default for RedisCacheConfig {
             conn_max_idle_time: None,
             net_timeout: None,
             url: String::new(),
+            addresses: Vec::new(),
         }
     }
 }
@@ -1836,6 +1840,7 @@ mod tests {
             jail.set_env("FLIPT_DB_MAX_IDLE_CONN", "3");
             jail.set_env("FLIPT_CACHE_REDIS_REQUIRE_TLS", "T");
             jail.set_env("FLIPT_CACHE_REDIS_HOST", "redis.internal");
+            jail.set_env("FLIPT_CACHE_REDIS_ADDRESSES", "r0:7000 r1:7001");
             jail.set_env("FLIPT_SERVER_ROLE", "read");
             jail.set_env("FLIPT_SERVER_SHUTDOWN_GRACE_PERIOD", "1m30s");
             jail.set_env(
@@ -1859,6 +1864,7 @@ mod tests {
             assert_eq!(config.db.max_idle_conn, 3);
             assert!(config.cache.redis.require_tls);
             assert_eq!(config.cache.redis.host, "redis.internal");
+            assert_eq!(config.cache.redis.addresses, vec!["r0:7000", "r1:7001"]);
             assert_eq!(config.server.role, ServerRole::Read);
             assert_eq!(config.server.http_port, 8080);
             assert_eq!(config.server.shutdown.grace_period, Duration::from_secs(90));
