@@ -17,7 +17,7 @@ const SegmentNew = lazy(() => import('./pages/SegmentNew'));
 const SegmentDetail = lazy(() => import('./pages/SegmentDetail'));
 const Settings = lazy(() => import('./pages/Settings'));
 const NotFound = lazy(() => import('./pages/NotFound'));
-const Later = lazy(() => import('./pages/Later'));
+const Support = lazy(() => import('./pages/Support'));
 const Console = lazy(() => import('./pages/Console'));
 const Onboarding = lazy(() => import('./pages/Onboarding'));
 
@@ -75,7 +75,7 @@ export function App() {
             <Route path="settings" element={<Settings tab="general" />} />
             <Route path="settings/namespaces" element={<Settings tab="namespaces" />} />
             <Route path="settings/tokens" element={<Settings tab="tokens" />} />
-            <Route path="support" element={<Later title="Support" />} />
+            <Route path="support" element={<Support />} />
             <Route path="onboarding" element={<Onboarding />} />
             <Route path="*" element={<NotFound />} />
           </Route>

@@ -20,8 +20,6 @@ import { useReadOnly } from './Meta';
 import { useNamespaces } from './Namespaces';
 import './shell.css';
 
-// The Support route is still a placeholder; list it in the palette once the page exists.
-const HAS_SUPPORT = false;
 /** How many flags and segments the palette loads per namespace, and how many rows it shows. */
 const ENTITY_LIMIT = 1000;
 const ENTITY_ROWS = 8;
@@ -119,7 +117,7 @@ export default function CommandPalette({ open, onClose, onHelp }: Props) {
         ns: current,
         canSwitchNamespace: isNamespaceListPath(location.pathname) && namespaces.length > 1,
         readOnly,
-        hasSupport: HAS_SUPPORT,
+        hasSupport: true,
         listPage: listPageOf(location.pathname),
       }),
       query,

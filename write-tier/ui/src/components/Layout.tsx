@@ -198,6 +198,7 @@ export function Layout() {
           <NavLink to="/settings" end={false}>
             Settings
           </NavLink>
+          <NavLink to="/support">Support</NavLink>
         </nav>
         <ThemeToggle />
         <KeyboardHints onPalette={togglePalette} onHelp={openHelp} />

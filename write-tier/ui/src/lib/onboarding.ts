@@ -30,3 +30,12 @@ export const MORE_RESOURCES: Tile[] = [
   { title: 'Support Us', text: 'Star the Flipt project whose API this server follows.', href: 'https://github.com/flipt-io/flipt' },
   { title: 'Join the Community', text: 'Discussions, ideas and announcements.', href: 'https://github.com/flipt-io/flipt/discussions' },
 ];
+
+/** Support page (§2.11): the documentation link in its header. */
+export const SUPPORT_DOCS = 'https://docs.flipt.io/v1/introduction';
+
+export const SUPPORT_LINKS: (Tile & { action: string })[] = [
+  { title: 'API Reference', text: 'Requests, responses and errors of every endpoint.', href: 'https://docs.flipt.io/v1/reference/overview', action: 'Open Reference' },
+  { title: 'Ask the Community', text: 'Questions about flags and the Flipt v1 API, answered by other users.', href: 'https://github.com/flipt-io/flipt/discussions', action: 'Open Discussions' },
+  { title: 'Chat in Discord', text: 'Talk to people running Flipt-compatible servers.', href: 'https://flipt.io/discord', action: 'Join Discord Server' },
+];
