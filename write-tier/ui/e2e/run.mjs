@@ -725,6 +725,11 @@ async function main() {
   }
 
   await step('read-only mode: badge, disabled controls, operator theme and top bar colour', async () => {
+    // A boolean flag with both kinds of rollout, to check its cards in read-only mode below.
+    await api('POST', '/api/v1/namespaces/default/flags', { key: 'ro-kill', name: 'RO Kill', type: 'BOOLEAN_FLAG_TYPE' });
+    await api('POST', '/api/v1/namespaces/default/flags/ro-kill/rollouts', { rank: 1, threshold: { percentage: 30, value: true } });
+    await api('POST', '/api/v1/namespaces/default/flags/ro-kill/rollouts', { rank: 2, segment: { segmentKeys: ['pro-users'], value: true } });
+    assert((await api('GET', '/api/v1/namespaces/default/flags/ro-kill/rollouts')).body.rules.length === 2, 'rollouts seeded');
     // Restart on the same database with read-only storage (the data from the steps above stays).
     server.kill('SIGTERM');
     await new Promise((r) => (server.exitCode !== null ? r() : server.once('exit', r)));
@@ -804,6 +809,20 @@ async function main() {
     await page.goto(`${roOrigin}/settings/namespaces`);
     assert(await page.getByRole('button', { name: 'New Namespace' }).isDisabled(), 'New Namespace disabled');
     assert((await page.getByRole('button', { name: /, edit$/ }).count()) === 0, 'namespace edit hidden');
+
+    // Rollouts: every control of every card (quick edit included), the default value and "New Rollout".
+    await page.goto(`${roOrigin}/namespaces/default/flags/ro-kill`);
+    await heading('RO Kill');
+    const cards = page.getByTestId('rollout-card');
+    await cards.nth(1).waitFor();
+    assert(await page.getByRole('button', { name: 'New Rollout' }).isDisabled(), 'New Rollout disabled');
+    for (const card of await cards.all()) {
+      for (const control of await card.locator('input, select, textarea, button').all()) {
+        const what = (await control.getAttribute('aria-label')) ?? (await control.evaluate((e) => e.outerHTML.slice(0, 80)));
+        assert(await control.isDisabled(), `rollout control enabled in read-only mode: ${what}`);
+      }
+    }
+    assert(await page.getByLabel('Percentage', { exact: true }).isDisabled(), 'threshold percentage disabled');
 
     // E2E-81: the console, the analytics notice and the preferences keep working.
     await page.goto(`${roOrigin}/namespaces/default/console?flag=pricing-copy`);
