@@ -40,6 +40,20 @@ fn check_target_key(target_key: &str) -> Result<()> {
     check_len("targetKey", target_key)
 }
 
+/// Checks a copy request's source key and target, and returns the target key: the source's
+/// own key when none is given.
+fn copy_target(key: &str, target_namespace_key: &str, target_key: &str) -> Result<String> {
+    require("key", key)?;
+    require("targetNamespaceKey", target_namespace_key)?;
+    let target = if target_key.is_empty() {
+        key
+    } else {
+        target_key
+    };
+    check_target_key(target)?;
+    Ok(target.to_owned())
+}
+
 fn not_unique(namespace_key: &str, key: &str) -> Error {
     Error::invalid(format!("flag \"{namespace_key}/{key}\" is not unique"))
 }
@@ -51,14 +65,7 @@ fn not_unique(namespace_key: &str, key: &str) -> Error {
 /// target segment of the same key is reused as it is. Bumps the target namespace's revision
 /// once.
 pub async fn copy_flag(state: &AppState, req: ext::CopyFlagRequest) -> Result<pb::Flag> {
-    require("key", &req.key)?;
-    require("targetNamespaceKey", &req.target_namespace_key)?;
-    let target_key = if req.target_key.is_empty() {
-        req.key.clone()
-    } else {
-        req.target_key.clone()
-    };
-    check_target_key(&target_key)?;
+    let target_key = copy_target(&req.key, &req.target_namespace_key, &req.target_key)?;
     let source_ns = namespace_or_default(&req.namespace_key);
     let target_ns = req.target_namespace_key.clone();
 
@@ -372,14 +379,7 @@ fn segment_not_unique(namespace_key: &str, key: &str) -> Error {
 /// ids, same order) into another namespace, or under another key, in one transaction. Bumps the
 /// target namespace's revision once.
 pub async fn copy_segment(state: &AppState, req: ext::CopySegmentRequest) -> Result<pb::Segment> {
-    require("key", &req.key)?;
-    require("targetNamespaceKey", &req.target_namespace_key)?;
-    let target_key = if req.target_key.is_empty() {
-        req.key.clone()
-    } else {
-        req.target_key.clone()
-    };
-    check_target_key(&target_key)?;
+    let target_key = copy_target(&req.key, &req.target_namespace_key, &req.target_key)?;
     let source_ns = namespace_or_default(&req.namespace_key);
     let target_ns = req.target_namespace_key.clone();
 
