@@ -49,5 +49,14 @@ export function useListState(sortable: readonly string[]) {
   }, [search, state.q, setQuery]);
 
   const update = (patch: Partial<ListState>) => setQuery((p) => writeListState(patch, p));
-  return { state, search, setSearch, update, params, setQuery };
+  /** Sets (or with null, removes) a filter parameter; a new filter starts on the first page. */
+  const setFilter = (name: string, value: string | null) =>
+    setQuery((p) => {
+      const next = new URLSearchParams(p);
+      if (value) next.set(name, value);
+      else next.delete(name);
+      next.delete('page');
+      return next;
+    });
+  return { state, search, setSearch, update, params, setFilter };
 }

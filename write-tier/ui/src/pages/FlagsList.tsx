@@ -34,7 +34,7 @@ export function StatusBadge({ flag }: { flag: Flag }) {
 
 export default function FlagsList() {
   const { ns = '' } = useParams();
-  const { state, search, setSearch, update, params, setQuery } = useListState(SORTABLE);
+  const { state, search, setSearch, update, params, setFilter } = useListState(SORTABLE);
   const filters = readFlagFilters(params);
   const filtered = filters.type !== null || filters.status !== null;
   const mode = listMode(state, filtered);
@@ -54,14 +54,6 @@ export default function FlagsList() {
     field: (f, field) => (field === 'type' ? typeName(f) : String(f[field as keyof Flag] ?? '')),
     keep: filtered ? (f) => flagPasses(filters, f) : undefined,
   });
-  const setFilter = (name: keyof FlagFilters, value: string | null) =>
-    setQuery((p) => {
-      const next = new URLSearchParams(p);
-      if (value) next.set(name, value);
-      else next.delete(name);
-      next.delete('page');
-      return next;
-    });
   // After a quick toggle: the saved flag replaces its row, wherever the list came from.
   const replaceFlag = (updated: Flag) => {
     if (!list.data) return;

@@ -24,7 +24,7 @@ const matchLabel = (s: Segment) => (s.matchType === 'ANY_MATCH_TYPE' ? 'Matches 
 
 export default function SegmentsList() {
   const { ns = '' } = useParams();
-  const { state, search, setSearch, update, params, setQuery } = useListState(SORTABLE);
+  const { state, search, setSearch, update, params, setFilter } = useListState(SORTABLE);
   const unusedOnly = params.get('unused') === '1';
   const mode = listMode(state, unusedOnly);
   // Page mode asks for one page; searching, sorting or filtering loads the namespace once.
@@ -47,14 +47,7 @@ export default function SegmentsList() {
   });
   const segments = view.rows;
   const total = list.data ? Math.max(list.data.totalCount ?? 0, list.data.segments.length) : 0;
-  const setUnusedOnly = (on: boolean) =>
-    setQuery((p) => {
-      const next = new URLSearchParams(p);
-      if (on) next.set('unused', '1');
-      else next.delete('unused');
-      next.delete('page');
-      return next;
-    });
+  const setUnusedOnly = (on: boolean) => setFilter('unused', on ? '1' : null);
 
   return (
     <>
