@@ -35,9 +35,21 @@ pub trait Context {
 
 impl Context for BTreeMap<String, String> {
     fn get(&self, key: &str) -> Option<&str> {
+        // Contexts are usually a handful of properties: a scan whose equality test compares
+        // lengths first reads fewer bytes than the ordered search, which compares the text of
+        // every key it passes.
+        if self.len() <= SMALL_CONTEXT {
+            return self
+                .iter()
+                .find(|(k, _)| k.as_str() == key)
+                .map(|(_, v)| v.as_str());
+        }
         BTreeMap::get(self, key).map(String::as_str)
     }
 }
+
+/// Up to this many properties, a context is scanned rather than searched.
+const SMALL_CONTEXT: usize = 8;
 
 impl<S: BuildHasher> Context for HashMap<String, String, S> {
     fn get(&self, key: &str) -> Option<&str> {

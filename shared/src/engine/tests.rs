@@ -1312,6 +1312,22 @@ fn context_impls() {
     assert_eq!(Context::get(&h, "K"), None);
     let b: BTreeMap<String, String> = ctx(&[("k", "v")]);
     assert_eq!(Context::get(&b, "k"), Some("v"));
+    // Small contexts are scanned, large ones searched: both find every key, and only exact keys.
+    for n in [1, 7, 8, 9, 40] {
+        let big: BTreeMap<String, String> = (0..n)
+            .map(|i| (format!("key{i}"), format!("v{i}")))
+            .collect();
+        for i in 0..n {
+            assert_eq!(
+                Context::get(&big, &format!("key{i}")),
+                Some(format!("v{i}").as_str())
+            );
+        }
+        assert_eq!(Context::get(&big, "key"), None);
+        assert_eq!(Context::get(&big, "key0 "), None);
+        assert_eq!(Context::get(&big, "KEY0"), None);
+        assert_eq!(Context::get(&big, ""), None);
+    }
     // HashMap works as an evaluation context.
     let snap = foo(true, false, false).build();
     let mut c: HashMap<String, String> = HashMap::new();

@@ -19,6 +19,7 @@ mod client;
 pub mod raw;
 
 use std::collections::HashMap;
+use std::hash::BuildHasher as _;
 use std::sync::Arc;
 
 use crate::engine::model::{bucket_ranges, Matcher};
@@ -33,14 +34,71 @@ use raw::{RawNamespace, RawRolloutMember};
 type RankKey = (i32, (i64, i32));
 
 /// The compiled state of one namespace at one revision.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Snapshot {
     namespace: String,
     revision: i64,
     /// In creation order (then key).
     flags: Vec<Flag>,
     /// Flag key → index into `flags`.
-    index: HashMap<String, usize>,
+    index: FlagIndex,
+}
+
+/// Two snapshots are equal when they hold the same flags (the index follows from them).
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Self) -> bool {
+        self.namespace == other.namespace
+            && self.revision == other.revision
+            && self.flags == other.flags
+    }
+}
+
+/// Flag key → position in the snapshot's flags. The table holds positions only, the keys are
+/// the flags' own (a namespace of 10,000 flags spends 40 KB on it, not a copy of every key).
+/// foldhash: keys come from the namespace's own flags and lookups never insert, so a fast hash
+/// without flooding resistance is enough.
+#[derive(Clone, Default)]
+struct FlagIndex {
+    table: hashbrown::HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl std::fmt::Debug for FlagIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlagIndex")
+            .field("len", &self.table.len())
+            .finish()
+    }
+}
+
+impl FlagIndex {
+    fn with_capacity(n: usize) -> Self {
+        FlagIndex {
+            table: hashbrown::HashTable::with_capacity(n),
+            hasher: Default::default(),
+        }
+    }
+
+    /// The position of the flag keyed `key` in `flags`.
+    fn find(&self, flags: &[Flag], key: &str) -> Option<usize> {
+        let hash = self.hasher.hash_one(key);
+        self.table
+            .find(hash, |&at| {
+                flags.get(at as usize).is_some_and(|f| f.key == key)
+            })
+            .map(|&at| at as usize)
+    }
+
+    /// Records that `flags[at]` is keyed `key` (a key not yet in the index).
+    fn insert(&mut self, flags: &[Flag], key: &str, at: usize) {
+        let FlagIndex { table, hasher } = self;
+        let Ok(at) = u32::try_from(at) else {
+            return;
+        };
+        table.insert_unique(hasher.hash_one(key), at, |&other| {
+            hasher.hash_one(flags.get(other as usize).map_or("", |f| f.key.as_str()))
+        });
+    }
 }
 
 impl Snapshot {
@@ -217,9 +275,9 @@ impl Snapshot {
                 .then_with(|| a.key.cmp(&b.key))
         });
         let mut flags = Vec::with_capacity(raw_flags.len());
-        let mut index = HashMap::with_capacity(raw_flags.len());
+        let mut index = FlagIndex::with_capacity(raw_flags.len());
         for f in raw_flags {
-            if index.contains_key(&f.key) {
+            if index.find(&flags, &f.key).is_some() {
                 continue;
             }
             let mut flag_rules = rules.remove(&f.key).unwrap_or_default();
@@ -231,7 +289,7 @@ impl Snapshot {
                 .as_ref()
                 .and_then(|id| variants.get(id))
                 .cloned();
-            index.insert(f.key.clone(), flags.len());
+            index.insert(&flags, &f.key, flags.len());
             flags.push(Flag {
                 key: f.key,
                 name: f.name,
@@ -266,13 +324,15 @@ impl Snapshot {
 
     /// The flag with exactly this key.
     pub fn flag(&self, key: &str) -> Option<&Flag> {
-        self.index.get(key).and_then(|&i| self.flags.get(i))
+        self.index
+            .find(&self.flags, key)
+            .and_then(|i| self.flags.get(i))
     }
 
     /// The flag with exactly this key, with its position in [`Snapshot::flags`] (which callers
     /// may use to keep per-flag data beside the snapshot).
     pub fn flag_with_index(&self, key: &str) -> Option<(usize, &Flag)> {
-        let &i = self.index.get(key)?;
+        let i = self.index.find(&self.flags, key)?;
         self.flags.get(i).map(|f| (i, f))
     }
 

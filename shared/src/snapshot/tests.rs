@@ -473,3 +473,33 @@ fn snapshot_is_shareable_across_threads() {
     assert_send_sync::<crate::engine::Flag>();
     assert_send_sync::<crate::engine::EvalError>();
 }
+
+#[test]
+fn flag_index_finds_every_flag_of_a_large_namespace() {
+    let mut ns = Ns::new("big");
+    for i in 0..5_000 {
+        ns.flag(
+            &format!("flag-{i}"),
+            if i % 2 == 0 { VARIANT } else { BOOLEAN },
+            true,
+        );
+    }
+    // A repeated key keeps its first row.
+    ns.flag("flag-7", VARIANT, false);
+    let snap = ns.build();
+    assert_eq!(snap.len(), 5_000);
+    for (at, flag) in snap.flags().enumerate() {
+        let (found, by_key) = snap.flag_with_index(flag.key()).expect("indexed");
+        assert_eq!(found, at);
+        assert_eq!(by_key.key(), flag.key());
+    }
+    assert_eq!(
+        snap.flag("flag-7").map(|f| f.flag_type()),
+        Some(FlagType::Boolean)
+    );
+    assert!(snap.flag("flag-7").is_some_and(|f| f.enabled()));
+    for missing in ["flag-5000", "flag-", "", "FLAG-1", "flag-1 "] {
+        assert!(snap.flag(missing).is_none(), "{missing}");
+    }
+    assert_eq!(snap.clone(), snap);
+}
