@@ -5,11 +5,11 @@
 //! (from L2 in Redis when configured, else the database), compile them and publish a new map.
 //! A snapshot is only ever replaced by a newer version of its namespace.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use actix_web::http::header::HeaderValue;
 use arc_swap::ArcSwap;
 use flipt_shared::snapshot::raw::RawNamespace;
 use flipt_shared::snapshot::{etag_of_version, ClientVersion, Snapshot};
@@ -25,6 +25,8 @@ pub struct Entry {
     pub version: Version,
     pub snapshot: Snapshot,
     pub etag: String,
+    /// `etag` as a header value, validated once (cloning it shares the bytes).
+    pub etag_header: HeaderValue,
     /// The client document for each accept-version gate (see `gate`).
     documents: [OnceLock<Arc<Document>>; 3],
     /// Each flag's metric instruments, by position in the snapshot, looked up on first use.
@@ -55,10 +57,14 @@ impl Entry {
             version.revision
         ));
         let instruments = (0..snapshot.len()).map(|_| OnceLock::new()).collect();
+        // The ETag is hex digits, always a valid header value.
+        let etag_header =
+            HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static(""));
         Entry {
             version,
             snapshot,
             etag,
+            etag_header,
             documents: Default::default(),
             instruments,
         }
@@ -95,7 +101,8 @@ impl Entry {
     }
 }
 
-type Map = HashMap<String, Arc<Entry>>;
+/// Namespace key → entry (foldhash: keys are the database's namespaces, requests only look up).
+type Map = foldhash::HashMap<String, Arc<Entry>>;
 
 /// The in-process snapshots of every namespace the database holds.
 pub struct SnapshotCache {
@@ -117,7 +124,7 @@ impl SnapshotCache {
             db,
             l2,
             metrics,
-            entries: ArcSwap::from_pointee(HashMap::new()),
+            entries: ArcSwap::from_pointee(Map::default()),
             ready: AtomicBool::new(false),
             last_sync: Mutex::new(None),
             writer: tokio::sync::Mutex::new(()),
@@ -169,7 +176,7 @@ impl SnapshotCache {
             self.metrics.database_errors.inc();
         })?;
         let old = self.entries.load_full();
-        let mut next: Map = HashMap::with_capacity(current.len());
+        let mut next = Map::with_capacity_and_hasher(current.len(), Default::default());
         let mut replaced = 0;
         for (key, version) in current {
             let existing = old.get(&key);

@@ -59,7 +59,7 @@ async fn not_served(req: HttpRequest) -> HttpResponse {
         )
         .into_response()
     } else if is_gateway_path(req.path()) {
-        ErrorBody::new(tonic::Code::NotFound, "Not Found").into_response()
+        flipt_shared::gateway::not_found_response()
     } else {
         HttpResponse::NotFound()
             .content_type("text/plain; charset=utf-8")

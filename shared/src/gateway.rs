@@ -114,7 +114,17 @@ pub fn empty() -> HttpResponse {
 
 /// The gateway's answer for a known path with a method it does not serve.
 pub async fn method_not_allowed() -> HttpResponse {
+    method_not_allowed_response()
+}
+
+/// [`method_not_allowed`], for handlers that route by hand.
+pub fn method_not_allowed_response() -> HttpResponse {
     ErrorBody::new(tonic::Code::Unimplemented, "Method Not Allowed").into_response()
+}
+
+/// The gateway's answer for an unknown path under one of its prefixes.
+pub fn not_found_response() -> HttpResponse {
+    ErrorBody::new(tonic::Code::NotFound, "Not Found").into_response()
 }
 
 /// A path parameter, fully percent-decoded, or `""` when the route has none of that name.

@@ -282,6 +282,48 @@ async fn snapshot_document_and_etag(backend: Backend) {
         .expect("request");
     assert_eq!(with_ref.status().as_u16(), 304);
 
+    // The route's edges, on the read instance and on the standalone write tier alike: one
+    // trailing slash is dropped, the key is percent-decoded, other methods and deeper or empty
+    // paths get the gateway's errors.
+    for base in [read.http_base.as_str(), app.http_base.as_str()] {
+        let get = |path: String| read.http.get(format!("{base}{path}")).send();
+        let slash = get(format!("{PATH}/snap/")).await.expect("request");
+        assert_eq!(slash.status().as_u16(), 200);
+        assert_eq!(
+            slash.headers().get("etag").and_then(|v| v.to_str().ok()),
+            Some(etag.as_str())
+        );
+        let encoded = get(format!("{PATH}/sn%61p")).await.expect("request");
+        assert_eq!(
+            encoded.headers().get("etag").and_then(|v| v.to_str().ok()),
+            Some(etag.as_str()),
+            "percent-encoded key"
+        );
+        for path in [
+            format!("{PATH}/snap/flags"),
+            format!("{PATH}/"),
+            PATH.to_owned(),
+            "/internal/v1/evaluation/snapshot".to_owned(),
+            "/internal/v1/other".to_owned(),
+        ] {
+            let resp = get(path.clone()).await.expect("request");
+            assert_eq!(resp.status().as_u16(), 404, "{path}");
+            let body: Value = resp.json().await.expect("json error body");
+            assert_eq!(body["code"], 5, "{path}: {body}");
+            assert_eq!(body["message"], "Not Found", "{path}: {body}");
+        }
+        let post = read
+            .http
+            .post(format!("{base}{PATH}/snap"))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(post.status().as_u16(), 501);
+        let body: Value = post.json().await.expect("json error body");
+        assert_eq!(body["code"], 12, "{body}");
+        assert_eq!(body["message"], "Method Not Allowed", "{body}");
+    }
+
     // A write changes the ETag, on the write tier at once and on the read instance eventually.
     let (status, body) = app
         .put(

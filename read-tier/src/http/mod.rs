@@ -1,13 +1,18 @@
 //! REST adapter of the read tier: `/evaluate/v1/*`, the legacy `/api/v1/*evaluate` routes, the
 //! client-side snapshot and OFREP. `routes` is also mounted by the standalone write tier.
 
+mod eval_json;
+mod eval_request;
 mod ofrep;
 
-use actix_web::http::header::{self, HeaderName};
+use std::borrow::Cow;
+
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use flipt_proto::flipt as pb;
-use flipt_proto::flipt::evaluation as ev;
-use flipt_shared::gateway::{bind_namespace, decode, method_not_allowed, path, respond};
+use flipt_shared::gateway::{self, bind_namespace, decode, method_not_allowed, respond};
+use flipt_shared::transport::ErrorBody;
 use flipt_shared::Result;
 
 use crate::service::{self, snapshot::SnapshotReply};
@@ -40,11 +45,7 @@ async fn ready(state: Data) -> HttpResponse {
             .content_type("application/json")
             .body(r#"{"status":"READY"}"#)
     } else {
-        flipt_shared::transport::ErrorBody::new(
-            tonic::Code::Unavailable,
-            "no snapshot has been loaded yet",
-        )
-        .into_response()
+        ErrorBody::new(tonic::Code::Unavailable, "no snapshot has been loaded yet").into_response()
     }
 }
 
@@ -52,38 +53,81 @@ async fn ready(state: Data) -> HttpResponse {
 ///
 /// actix tries resources in registration order and matches each pattern with a parameter
 /// through a regex (about as costly as answering a 304), so static paths come first and the
-/// snapshot route sits in a scope that other paths pass with one prefix comparison.
+/// snapshot route is matched by hand in a scope that other paths pass with one prefix
+/// comparison.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/internal/v1").service(
-            resource("/evaluation/snapshot/namespace/{key}").route(web::get().to(snapshot)),
-        ),
-    )
-    .service(resource("/evaluate/v1/variant").route(web::post().to(variant)))
-    .service(resource("/evaluate/v1/boolean").route(web::post().to(boolean)))
-    .service(resource("/evaluate/v1/batch").route(web::post().to(batch)))
-    .service(resource("/api/v1/evaluate").route(web::post().to(legacy_evaluate)))
-    .service(resource("/api/v1/namespaces/{ns}/evaluate").route(web::post().to(legacy_evaluate)))
-    .service(resource("/api/v1/batch-evaluate").route(web::post().to(legacy_batch)))
-    .service(
-        resource("/api/v1/namespaces/{ns}/batch-evaluate").route(web::post().to(legacy_batch)),
-    );
+    cfg.service(web::scope("/internal/v1").default_service(web::to(internal)))
+        .service(resource("/evaluate/v1/variant").route(web::post().to(variant)))
+        .service(resource("/evaluate/v1/boolean").route(web::post().to(boolean)))
+        .service(resource("/evaluate/v1/batch").route(web::post().to(batch)))
+        .service(resource("/api/v1/evaluate").route(web::post().to(legacy_evaluate)))
+        .service(
+            resource("/api/v1/namespaces/{ns}/evaluate").route(web::post().to(legacy_evaluate)),
+        )
+        .service(resource("/api/v1/batch-evaluate").route(web::post().to(legacy_batch)))
+        .service(
+            resource("/api/v1/namespaces/{ns}/batch-evaluate").route(web::post().to(legacy_batch)),
+        );
     ofrep::routes(cfg);
 }
 
+/// The prefix of the client-side snapshot route, `…/namespace/{key}`.
+const SNAPSHOT_PREFIX: &str = "/internal/v1/evaluation/snapshot/namespace/";
+
+/// The raw (still percent-encoded) namespace key of a snapshot path, or `None` for any other
+/// path: the key is one non-empty segment.
+fn snapshot_key(path: &str) -> Option<&str> {
+    let key = path.strip_prefix(SNAPSHOT_PREFIX)?;
+    (!key.is_empty() && !key.contains('/')).then_some(key)
+}
+
+/// Everything under `/internal/v1`: the snapshot route, else the gateway's 404.
+async fn internal(state: Data, req: HttpRequest) -> HttpResponse {
+    let Some(raw) = snapshot_key(req.path()) else {
+        return gateway::not_found_response();
+    };
+    if req.method() != Method::GET {
+        return gateway::method_not_allowed_response();
+    }
+    // A key is fully percent-decoded, as path parameters are (`gateway::path`); without a `%`
+    // it is borrowed as it is.
+    let key = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .unwrap_or(Cow::Borrowed(raw));
+    snapshot(&state, &req, &key)
+}
+
 async fn variant(state: Data, body: web::Bytes) -> Result<HttpResponse> {
-    let req: ev::EvaluationRequest = decode(&body)?;
-    respond(&service::evaluation::variant(&state.cache, req)?)
+    let req = eval_request::decode_one(&body)?;
+    let json = service::evaluation::variant_with(&state.cache, &req, |answer| {
+        flipt_proto::json::to_vec(&eval_json::VariantJson::of(answer))
+    })?;
+    json_body(json)
 }
 
 async fn boolean(state: Data, body: web::Bytes) -> Result<HttpResponse> {
-    let req: ev::EvaluationRequest = decode(&body)?;
-    respond(&service::evaluation::boolean(&state.cache, req)?)
+    let req = eval_request::decode_one(&body)?;
+    let json = service::evaluation::boolean_with(&state.cache, &req, |answer| {
+        flipt_proto::json::to_vec(&eval_json::BooleanJson::of(answer))
+    })?;
+    json_body(json)
 }
 
 async fn batch(state: Data, body: web::Bytes) -> Result<HttpResponse> {
-    let req: ev::BatchEvaluationRequest = decode(&body)?;
-    respond(&service::evaluation::batch(&state.cache, req)?)
+    let req = eval_request::decode_batch(&body)?;
+    let json =
+        service::evaluation::batch_with(&state.cache, &req.request_id, &req.requests, |answer| {
+            flipt_proto::json::to_vec(&eval_json::BatchJson(answer))
+        })?;
+    json_body(json)
+}
+
+/// A `200` with a JSON body rendered by one of the views.
+fn json_body(json: serde_json::Result<Vec<u8>>) -> Result<HttpResponse> {
+    let body = json.map_err(flipt_shared::Error::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body))
 }
 
 async fn legacy_evaluate(state: Data, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse> {
@@ -98,20 +142,20 @@ async fn legacy_batch(state: Data, req: HttpRequest, body: web::Bytes) -> Result
     respond(&service::legacy::evaluate_batch(&state.cache, m)?)
 }
 
-fn first_header<'r>(req: &'r HttpRequest, name: &HeaderName) -> Option<&'r str> {
-    req.headers().get(name).and_then(|v| v.to_str().ok())
-}
-
 /// `X-Flipt-Accept-Server-Version` (a constant: looking a header up by `&str` parses the name).
 const ACCEPT_SERVER_VERSION: HeaderName = HeaderName::from_static("x-flipt-accept-server-version");
 
-async fn snapshot(state: Data, req: HttpRequest) -> HttpResponse {
-    let key = path(&req, "key");
+fn snapshot(state: &ReadState, req: &HttpRequest, key: &str) -> HttpResponse {
+    let headers = req.headers();
     let reply = service::snapshot::fetch(
         &state.cache,
-        &key,
-        first_header(&req, &header::IF_NONE_MATCH),
-        first_header(&req, &ACCEPT_SERVER_VERSION),
+        key,
+        headers
+            .get(header::IF_NONE_MATCH)
+            .map(HeaderValue::as_bytes),
+        headers
+            .get(&ACCEPT_SERVER_VERSION)
+            .and_then(|v| v.to_str().ok()),
     );
     match reply {
         SnapshotReply::NotModified { etag } => HttpResponse::NotModified()
@@ -123,7 +167,7 @@ async fn snapshot(state: Data, req: HttpRequest) -> HttpResponse {
                 .insert_header((header::ETAG, etag))
                 .insert_header((header::VARY, "Accept-Encoding"));
             match document.gzip() {
-                Some(gzip) if accepts_gzip(&req) => resp
+                Some(gzip) if accepts_gzip(req) => resp
                     .insert_header((header::CONTENT_ENCODING, "gzip"))
                     .body(gzip),
                 _ => resp.body(document.identity_body()),
@@ -170,6 +214,24 @@ mod tests {
             req = req.append_header((header::ACCEPT_ENCODING, *v));
         }
         accepts_gzip(&req.to_http_request())
+    }
+
+    #[test]
+    fn snapshot_keys_are_one_segment() {
+        let path = |rest: &str| format!("{SNAPSHOT_PREFIX}{rest}");
+        assert_eq!(snapshot_key(&path("default")), Some("default"));
+        assert_eq!(snapshot_key(&path("a%2Fb")), Some("a%2Fb"));
+        assert_eq!(snapshot_key(&path("")), None);
+        assert_eq!(snapshot_key(&path("a/b")), None);
+        assert_eq!(snapshot_key(&path("a/")), None);
+        assert_eq!(
+            snapshot_key("/internal/v1/evaluation/snapshot/namespace"),
+            None
+        );
+        assert_eq!(
+            snapshot_key("/internal/v1/evaluation/snapshot/default"),
+            None
+        );
     }
 
     #[test]

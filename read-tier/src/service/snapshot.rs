@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use actix_web::http::header::HeaderValue;
 use bytes::Bytes;
 use flipt_proto::flipt::evaluation as ev;
 use flipt_shared::snapshot::ClientVersion;
@@ -13,10 +14,10 @@ use crate::document::Document;
 /// The answer to a snapshot request.
 pub enum SnapshotReply {
     /// The client's ETag is current: 304 with no body.
-    NotModified { etag: String },
+    NotModified { etag: HeaderValue },
     /// The namespace's document and its ETag.
     Document {
-        etag: String,
+        etag: HeaderValue,
         document: Arc<Document>,
     },
     /// The namespace does not exist: an empty document (JSON text), without ETag.
@@ -28,7 +29,7 @@ pub enum SnapshotReply {
 pub fn fetch(
     cache: &SnapshotCache,
     key: &str,
-    if_none_match: Option<&str>,
+    if_none_match: Option<&[u8]>,
     accept_version: Option<&str>,
 ) -> SnapshotReply {
     let Some(entry) = cache.get(key) else {
@@ -42,14 +43,14 @@ pub fn fetch(
             body: Bytes::from(flipt_proto::json::to_vec(&empty).unwrap_or_default()),
         };
     };
-    if if_none_match == Some(entry.etag.as_str()) {
+    if if_none_match == Some(entry.etag.as_bytes()) {
         return SnapshotReply::NotModified {
-            etag: entry.etag.clone(),
+            etag: entry.etag_header.clone(),
         };
     }
     let accept = ClientVersion::parse_header(accept_version);
     SnapshotReply::Document {
-        etag: entry.etag.clone(),
+        etag: entry.etag_header.clone(),
         document: entry.document(&accept),
     }
 }

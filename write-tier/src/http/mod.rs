@@ -27,7 +27,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// a plain-text 404 elsewhere.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
     if flipt_shared::gateway::is_gateway_path(req.path()) {
-        ErrorBody::new(tonic::Code::NotFound, "Not Found").into_response()
+        flipt_shared::gateway::not_found_response()
     } else {
         HttpResponse::NotFound()
             .content_type("text/plain; charset=utf-8")
