@@ -12,7 +12,10 @@
 //! - `POST /evaluate/v1/variant|boolean|batch`: parses the body as the read tier's request
 //!   shape, clones the response template, copies the request's flag keys into it, serializes;
 //! - `GET /snapshot`: a pre-rendered document (the read tier's snapshot, 200 comparison);
-//! - `GET /hello`: `Hello, World!` (the 304 comparison).
+//! - `GET /hello`: `Hello, World!`;
+//! - `GET /internal/v1/evaluation/snapshot/namespace/default`: the same hello world at the
+//!   snapshot's path (a static route), so that it reads the same request as the read tier's
+//!   304 (the 304 comparison: request line and headers cost the same on both sides).
 //!
 //! `BASELINE_TEMPLATES` names a folder with `variant.json`, `boolean.json`, `batch.json` and
 //! `snapshot.json`, captured from the read tier by the script so that sizes match; without it,
@@ -215,6 +218,10 @@ async fn main() -> std::io::Result<()> {
             .route("/evaluate/v1/batch", web::post().to(batch))
             .route("/snapshot", web::get().to(snapshot))
             .route("/hello", web::get().to(hello))
+            .route(
+                "/internal/v1/evaluation/snapshot/namespace/default",
+                web::get().to(hello),
+            )
     })
     .bind(("127.0.0.1", port))?;
     if let Some(workers) = std::env::var("BASELINE_WORKERS")

@@ -60,7 +60,8 @@ start read "" env FLIPT_DB_URL="file:$WORK/seed/flipt.db" FLIPT_SERVER_HOST=127.
 READ_PID=$LAST_PID CG_PID=$LAST_PID
 READ="http://127.0.0.1:$PORT"
 wait_http "$READ/health" 120
-SNAP="$READ/internal/v1/evaluation/snapshot/namespace/default"
+SNAP_PATH=/internal/v1/evaluation/snapshot/namespace/default
+SNAP="$READ$SNAP_PATH"
 ETAG=$(curl -s -D - -o /dev/null "$SNAP" | awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')
 warm "$READ"
 results+=("$(measure read-variant variant "$READ/evaluate/v1/variant")")
@@ -81,6 +82,7 @@ results+=("$(measure base-variant variant "$BASE/evaluate/v1/variant")")
 results+=("$(measure base-boolean boolean "$BASE/evaluate/v1/boolean")")
 results+=("$(measure base-batch batch "$BASE/evaluate/v1/batch")")
 results+=("$(measure base-snapshot200 get "$BASE/snapshot")")
+results+=("$(measure base-hello-same get "$BASE$SNAP_PATH" "$ETAG")")
 results+=("$(measure base-hello get "$BASE/hello")")
 stop "$BASE_PID"
 rm -f "$WORK"/callgrind.out.*
@@ -91,7 +93,8 @@ echo "| endpoint | read tier | baseline | baseline ÷ read tier |"
 echo "|---|---:|---:|---:|"
 for pair in "variant|read-variant|base-variant" "boolean|read-boolean|base-boolean" \
   "batch (10 flags)|read-batch|base-batch" "snapshot 200|read-snapshot200|base-snapshot200" \
-  "snapshot 304 / hello world|read-snapshot304|base-hello"; do
+  "snapshot 304 / hello world (same request)|read-snapshot304|base-hello-same" \
+  "snapshot 304 / hello world at /hello|read-snapshot304|base-hello"; do
   IFS='|' read -r label r b <<<"$pair"
   awk -v l="$label" -v r="$(per "$r")" -v b="$(per "$b")" \
     'BEGIN { printf "| %s | %d | %d | %.2f |\n", l, r, b, b / r }'

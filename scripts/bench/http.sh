@@ -13,7 +13,7 @@
 # to stderr as they come.
 #
 # Loopback only. Every wrk run is bounded by BENCH_DURATION seconds (default 5); the whole
-# script takes about 2 × 5 × 2 × BENCH_ROUNDS × (BENCH_DURATION + 0.2) s (about 9 minutes with
+# script takes about 2 × 6 × 2 × BENCH_ROUNDS × (BENCH_DURATION + 0.2) s (about 11 minutes with
 # the defaults) plus the build and a short warm-up.
 #
 # Environment: BENCH_DURATION (s), BENCH_ROUNDS (5), BENCH_CONNECTIONS ("16 64"),
@@ -160,13 +160,17 @@ log "response bytes (read tier / baseline):" \
   "snapshot $(size "$READ$SNAP")/$(size "$BASE/snapshot")"
 
 # ---- load ---------------------------------------------------------------------------------------
-# name | kind | read-tier URL | baseline URL | etag (304 pair only)
+# name | kind | read-tier URL | baseline URL | If-None-Match sent to the read tier | … to the
+# baseline. The 304 pair sends the baseline the very request the read tier gets (its hello world
+# is routed at the snapshot's path); the last pair is the same 304 against a hello world at
+# `/hello` with no header (a shorter request to read).
 PAIRS=(
-  "variant|variant|$READ/evaluate/v1/variant|$BASE/evaluate/v1/variant|"
-  "boolean|boolean|$READ/evaluate/v1/boolean|$BASE/evaluate/v1/boolean|"
-  "batch (10 flags)|batch|$READ/evaluate/v1/batch|$BASE/evaluate/v1/batch|"
-  "snapshot 200|get|$READ$SNAP|$BASE/snapshot|"
-  "snapshot 304 vs hello world|get|$READ$SNAP|$BASE/hello|$ETAG"
+  "variant|variant|$READ/evaluate/v1/variant|$BASE/evaluate/v1/variant||"
+  "boolean|boolean|$READ/evaluate/v1/boolean|$BASE/evaluate/v1/boolean||"
+  "batch (10 flags)|batch|$READ/evaluate/v1/batch|$BASE/evaluate/v1/batch||"
+  "snapshot 200|get|$READ$SNAP|$BASE/snapshot||"
+  "snapshot 304 vs hello world (same request)|get|$READ$SNAP|$BASE$SNAP|$ETAG|$ETAG"
+  "snapshot 304 vs hello world at /hello|get|$READ$SNAP|$BASE/hello|$ETAG|"
 )
 
 run_wrk() { # run_wrk CONNS SECONDS KIND URL ETAG → RESULT line
@@ -179,9 +183,9 @@ field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 log "warm-up (1 s per endpoint)"
 for pair in "${PAIRS[@]}"; do
-  IFS='|' read -r name kind rurl burl etag <<<"$pair"
+  IFS='|' read -r name kind rurl burl etag betag <<<"$pair"
   run_wrk 16 1 "$kind" "$rurl" "$etag" >/dev/null
-  run_wrk 16 1 "$kind" "$burl" "" >/dev/null
+  run_wrk 16 1 "$kind" "$burl" "$betag" >/dev/null
 done
 
 # One measurement: ROUNDS interleaved pairs of runs (the baseline first in odd rounds, the read
@@ -194,15 +198,15 @@ echo "| endpoint | conns | read tier req/s | p50 | p99 | baseline req/s | p50 | 
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for conns in $CONNECTIONS; do
   for pair in "${PAIRS[@]}"; do
-    IFS='|' read -r name kind rurl burl etag <<<"$pair"
+    IFS='|' read -r name kind rurl burl etag betag <<<"$pair"
     r_rps=() r_p50=() r_p99=() b_rps=() b_p50=() b_p99=() ratios=()
     for round in $(seq 1 "$ROUNDS"); do
       if ((round % 2)); then
-        b=$(run_wrk "$conns" "$DURATION" "$kind" "$burl" "")
+        b=$(run_wrk "$conns" "$DURATION" "$kind" "$burl" "$betag")
         r=$(run_wrk "$conns" "$DURATION" "$kind" "$rurl" "$etag")
       else
         r=$(run_wrk "$conns" "$DURATION" "$kind" "$rurl" "$etag")
-        b=$(run_wrk "$conns" "$DURATION" "$kind" "$burl" "")
+        b=$(run_wrk "$conns" "$DURATION" "$kind" "$burl" "$betag")
       fi
       for res in "$r" "$b"; do
         if [[ "$(field socket_errors "$res")" != 0 || "$(field status_errors "$res")" != 0 ]]; then
