@@ -49,7 +49,8 @@ fn oversize_body_as_flipt_error(
 }
 
 /// The gateway's request middleware (for `App::wrap_fn`): strips a trailing slash before
-/// routing and gives oversize bodies the gateway's error body.
+/// routing, gives oversize bodies the gateway's error body, and compresses responses for
+/// clients that accept it ([`accepted_encoding`]).
 pub fn normalize<S>(
     mut req: ServiceRequest,
     srv: &S,
@@ -62,8 +63,80 @@ where
     >,
 {
     strip_trailing_slash(&mut req);
+    let encoding = accepted_encoding(req.headers());
     let response = srv.call(req);
-    async move { Ok(oversize_body_as_flipt_error(response.await?)) }
+    async move {
+        let response = oversize_body_as_flipt_error(response.await?);
+        let negotiated = response.response().extensions().contains::<Negotiated>();
+        Ok(match encoding {
+            // Leaves empty bodies, 204/206 answers and bodies already encoded as they are;
+            // sets `Content-Encoding` and `Vary` otherwise.
+            Some(encoding) if !negotiated => response.map_body(|head, body| {
+                actix_web::body::BoxBody::new(actix_http::encoding::Encoder::response(
+                    encoding, head, body,
+                ))
+            }),
+            _ => response,
+        })
+    }
+}
+
+/// A response extension: the handler chose the response's encoding itself (the client-side
+/// snapshot, kept gzip-compressed per revision), so [`normalize`] does not compress it.
+#[derive(Debug, Clone, Copy)]
+pub struct Negotiated;
+
+/// The response encoding a request accepts, from its `Accept-Encoding`: gzip or deflate (the
+/// two Flipt's gateway offers), the one with the higher quality (gzip on a tie), `None` when
+/// the header is absent or accepts neither.
+pub fn accepted_encoding(
+    headers: &actix_web::http::header::HeaderMap,
+) -> Option<actix_web::http::header::ContentEncoding> {
+    use actix_web::http::header::ContentEncoding;
+    let accepted = Accepted::of(headers);
+    if accepted.gzip <= 0.0 && accepted.deflate <= 0.0 {
+        None
+    } else if accepted.gzip >= accepted.deflate {
+        Some(ContentEncoding::Gzip)
+    } else {
+        Some(ContentEncoding::Deflate)
+    }
+}
+
+/// The quality (`q`, 0 = refused) a request's `Accept-Encoding` gives gzip (or `x-gzip`) and
+/// deflate; `*` stands for a coding it does not name (RFC 9110 §12.5.3).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Accepted {
+    pub gzip: f32,
+    pub deflate: f32,
+}
+
+impl Accepted {
+    pub fn of(headers: &actix_web::http::header::HeaderMap) -> Accepted {
+        let (mut gzip, mut deflate, mut any) = (None, None, None);
+        for value in headers.get_all(actix_web::http::header::ACCEPT_ENCODING) {
+            let Ok(value) = value.to_str() else { continue };
+            for item in value.split(',') {
+                let mut params = item.split(';');
+                let coding = params.next().unwrap_or_default().trim();
+                let quality = params
+                    .filter_map(|p| p.trim().split_once('='))
+                    .find(|(k, _)| k.trim().eq_ignore_ascii_case("q"))
+                    .map_or(1.0, |(_, q)| q.trim().parse::<f32>().unwrap_or(0.0));
+                if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+                    gzip = Some(quality);
+                } else if coding.eq_ignore_ascii_case("deflate") {
+                    deflate = Some(quality);
+                } else if coding == "*" {
+                    any = Some(quality);
+                }
+            }
+        }
+        Accepted {
+            gzip: gzip.or(any).unwrap_or(0.0),
+            deflate: deflate.or(any).unwrap_or(0.0),
+        }
+    }
 }
 
 /// Strips one trailing `/` from gateway paths before routing (`/api/v1/namespaces/`).
@@ -220,6 +293,34 @@ mod tests {
         assert!(p.int(&["limit"]).is_err());
         let req = TestRequest::with_uri("/x?limit=&offset=0").to_http_request();
         assert_eq!(Params::parse(&req).unwrap().int(&["limit"]).unwrap(), 0);
+    }
+
+    #[test]
+    fn accepted_encodings() {
+        use actix_web::http::header::ContentEncoding::{Deflate, Gzip};
+        let pick = |values: &[&str]| {
+            let mut req = TestRequest::default();
+            for v in values {
+                req = req.append_header((actix_web::http::header::ACCEPT_ENCODING, *v));
+            }
+            accepted_encoding(req.to_http_request().headers())
+        };
+        assert_eq!(pick(&[]), None);
+        assert_eq!(pick(&["gzip"]), Some(Gzip));
+        assert_eq!(pick(&["x-gzip"]), Some(Gzip));
+        assert_eq!(pick(&["gzip, deflate, br"]), Some(Gzip));
+        assert_eq!(pick(&["deflate"]), Some(Deflate));
+        assert_eq!(pick(&["deflate, gzip;q=0.5"]), Some(Deflate));
+        assert_eq!(pick(&["br;q=1.0, gzip;q=0.8, *;q=0.1"]), Some(Gzip));
+        assert_eq!(pick(&["br", "deflate;q=0.2"]), Some(Deflate));
+        assert_eq!(pick(&["*"]), Some(Gzip));
+        assert_eq!(pick(&["gzip;q=0, *"]), Some(Deflate));
+        assert_eq!(pick(&["gzip;q=0, deflate;q=0, *"]), None);
+        assert_eq!(pick(&["*;q=0"]), None);
+        assert_eq!(pick(&["br, zstd"]), None);
+        assert_eq!(pick(&["identity"]), None);
+        assert_eq!(pick(&["gzip;q=abc"]), None);
+        assert_eq!(pick(&["GZIP"]), Some(Gzip));
     }
 
     #[test]

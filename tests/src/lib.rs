@@ -10,6 +10,8 @@ mod bad_input;
 #[cfg(test)]
 mod binary;
 #[cfg(test)]
+mod compression;
+#[cfg(test)]
 mod deployment;
 #[cfg(test)]
 mod evaluation;

@@ -163,6 +163,8 @@ fn snapshot(state: &ReadState, req: &HttpRequest, key: &str) -> HttpResponse {
             .finish(),
         SnapshotReply::Document { etag, document } => {
             let mut resp = HttpResponse::Ok();
+            // Its own encoding (gzip kept per revision, or identity): not compressed again.
+            resp.extensions_mut().insert(gateway::Negotiated);
             resp.content_type("application/json")
                 .insert_header((header::ETAG, etag))
                 .insert_header((header::VARY, "Accept-Encoding"));
@@ -179,28 +181,10 @@ fn snapshot(state: &ReadState, req: &HttpRequest, key: &str) -> HttpResponse {
     }
 }
 
-/// Whether the request's `Accept-Encoding` admits gzip: `gzip` (or `x-gzip`) with a non-zero
-/// quality, or `*` with a non-zero quality and no explicit gzip entry (RFC 9110 §12.5.3).
+/// Whether the request's `Accept-Encoding` admits gzip (with a non-zero quality, or through
+/// `*` when gzip is not named).
 fn accepts_gzip(req: &HttpRequest) -> bool {
-    let mut wildcard = None;
-    for value in req.headers().get_all(header::ACCEPT_ENCODING) {
-        let Ok(value) = value.to_str() else { continue };
-        for item in value.split(',') {
-            let mut params = item.split(';');
-            let coding = params.next().unwrap_or_default().trim();
-            let quality = params
-                .filter_map(|p| p.trim().split_once('='))
-                .find(|(k, _)| k.trim().eq_ignore_ascii_case("q"))
-                .map_or(1.0, |(_, q)| q.trim().parse::<f32>().unwrap_or(0.0));
-            if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
-                return quality > 0.0;
-            }
-            if coding == "*" {
-                wildcard = Some(quality > 0.0);
-            }
-        }
-    }
-    wildcard.unwrap_or(false)
+    gateway::Accepted::of(req.headers()).gzip > 0.0
 }
 
 #[cfg(test)]
