@@ -9,18 +9,23 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::service::evaluation::{Answer, BatchAnswer, Item};
 
-/// `flipt.evaluation.VariantEvaluationResponse`.
-pub struct VariantJson<'r, 'a> {
-    pub outcome: &'r VariantOutcome<'a>,
+/// The fields of a variant or boolean answer (`O`: the engine's outcome), for its JSON.
+pub struct AnswerJson<'r, O> {
+    pub outcome: &'r O,
     pub request_id: &'r str,
     pub flag_key: &'r str,
     pub duration_millis: f64,
     pub timestamp: &'r Timestamp,
 }
 
-impl<'r, 'a> VariantJson<'r, 'a> {
-    pub fn of(answer: &'r Answer<'a, VariantOutcome<'a>>) -> Self {
-        VariantJson {
+/// A variant answer's JSON view.
+pub type VariantJson<'r, 'a> = AnswerJson<'r, VariantOutcome<'a>>;
+/// A boolean answer's JSON view.
+pub type BooleanJson<'r, 'a> = AnswerJson<'r, BooleanOutcome<'a>>;
+
+impl<'r, O> AnswerJson<'r, O> {
+    pub fn of(answer: &'r Answer<'_, O>) -> Self {
+        AnswerJson {
             outcome: &answer.outcome,
             request_id: &answer.request_id,
             flag_key: answer.flag_key,
@@ -30,6 +35,7 @@ impl<'r, 'a> VariantJson<'r, 'a> {
     }
 }
 
+/// `flipt.evaluation.VariantEvaluationResponse`.
 impl Serialize for VariantJson<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("flipt.evaluation.VariantEvaluationResponse", 9)?;
@@ -47,26 +53,6 @@ impl Serialize for VariantJson<'_, '_> {
 }
 
 /// `flipt.evaluation.BooleanEvaluationResponse`.
-pub struct BooleanJson<'r, 'a> {
-    pub outcome: &'r BooleanOutcome<'a>,
-    pub request_id: &'r str,
-    pub flag_key: &'r str,
-    pub duration_millis: f64,
-    pub timestamp: &'r Timestamp,
-}
-
-impl<'r, 'a> BooleanJson<'r, 'a> {
-    pub fn of(answer: &'r Answer<'a, BooleanOutcome<'a>>) -> Self {
-        BooleanJson {
-            outcome: &answer.outcome,
-            request_id: &answer.request_id,
-            flag_key: answer.flag_key,
-            duration_millis: answer.duration_millis,
-            timestamp: &answer.timestamp,
-        }
-    }
-}
-
 impl Serialize for BooleanJson<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("flipt.evaluation.BooleanEvaluationResponse", 7)?;
