@@ -33,6 +33,22 @@ impl<'r, O> AnswerJson<'r, O> {
             timestamp: &answer.timestamp,
         }
     }
+
+    /// A batch item's fields: its own request id and flag key, the batch's time and duration.
+    fn in_batch(
+        batch: &'r BatchAnswer<'_>,
+        outcome: &'r O,
+        request_id: &'r str,
+        flag_key: &'r str,
+    ) -> Self {
+        AnswerJson {
+            outcome,
+            request_id,
+            flag_key,
+            duration_millis: batch.duration_millis,
+            timestamp: &batch.timestamp,
+        }
+    }
 }
 
 /// `flipt.evaluation.VariantEvaluationResponse`.
@@ -109,13 +125,7 @@ impl Serialize for ItemJson<'_, '_> {
                 )?;
                 s.serialize_field(
                     "variantResponse",
-                    &VariantJson {
-                        outcome,
-                        request_id,
-                        flag_key,
-                        duration_millis: batch.duration_millis,
-                        timestamp: &batch.timestamp,
-                    },
+                    &AnswerJson::in_batch(batch, outcome, request_id, flag_key),
                 )?;
             }
             Item::Boolean {
@@ -129,13 +139,7 @@ impl Serialize for ItemJson<'_, '_> {
                 )?;
                 s.serialize_field(
                     "booleanResponse",
-                    &BooleanJson {
-                        outcome,
-                        request_id,
-                        flag_key,
-                        duration_millis: batch.duration_millis,
-                        timestamp: &batch.timestamp,
-                    },
+                    &AnswerJson::in_batch(batch, outcome, request_id, flag_key),
                 )?;
             }
             Item::NotFound {
